@@ -1,0 +1,1 @@
+"""Lernmi Playground's web app: FastAPI around the engine."""

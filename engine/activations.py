@@ -1,0 +1,125 @@
+"""Activation functions, each with its derivative: the only names the URL, protocol and page use.
+
+Batches are laid out one column per sample: a layer's net inputs and outputs are (neurons, n).
+"""
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+Array = NDArray[Any]  # float64 arrays (float32 for the heatmaps)
+
+
+@dataclass(frozen=True)
+class Activation:
+    """A neuron's activation: output = fn(net input), with the pieces backpropagation needs."""
+
+    name: str
+    fn: Callable[[Array, Array], None]  # fn(net, out): writes the outputs into `out`
+    delta: Callable[[Array, Array], Array]  # delta(dE/doutput, output) = dE/dnet for a batch
+    scalar: Callable[[float], float]  # the same function on one float, for the scalar reference
+    scalar_der: Callable[[float], float]  # d output / d net, from the output (one float)
+    der_formula: str  # the derivative in words the explainer prints, in terms of the output o
+    hidden: bool = True  # usable in hidden layers (softmax is an output-only activation)
+
+
+def _relu(z: Array, out: Array) -> None:
+    np.maximum(z, 0.0, out=out)
+
+
+def _tanh(z: Array, out: Array) -> None:
+    np.tanh(z, out=out)
+
+
+def _sigmoid(z: Array, out: Array) -> None:
+    # σ(z) = (1 + tanh(z/2)) / 2: the same function, without exp overflowing for very negative z.
+    np.tanh(z * 0.5, out=out)
+    out *= 0.5
+    out += 0.5
+
+
+def _linear(z: Array, out: Array) -> None:
+    out[...] = z
+
+
+def _softmax(z: Array, out: Array) -> None:
+    # Over a layer's neurons: axis 0 (one column per sample). Subtracting the column's maximum
+    # leaves softmax unchanged and keeps exp finite.
+    e = np.exp(z - z.max(axis=0, keepdims=True))
+    np.divide(e, e.sum(axis=0, keepdims=True), out=out)
+
+
+def _scalar_sigmoid(z: float) -> float:
+    return 0.5 + 0.5 * math.tanh(0.5 * z)
+
+
+def _softmax_delta(g: Array, p: Array) -> Array:
+    # The softmax Jacobian times g: δ_j = p_j (g_j − Σ_k g_k p_k).
+    delta: Array = p * (g - (g * p).sum(axis=0, keepdims=True))
+    return delta
+
+
+ACTIVATIONS: dict[str, Activation] = {
+    a.name: a
+    for a in (
+        Activation(
+            "relu",
+            _relu,
+            lambda g, a: g * (a > 0),
+            lambda z: max(z, 0.0),
+            lambda a: 1.0 if a > 0 else 0.0,  # TF: 0 at net ≤ 0
+            "1 if o > 0 else 0",
+        ),
+        Activation(
+            "tanh",
+            _tanh,
+            lambda g, a: g * (1.0 - a * a),
+            math.tanh,
+            lambda a: 1.0 - a * a,
+            "1 − o²",
+        ),
+        Activation(
+            "sigmoid",
+            _sigmoid,
+            lambda g, a: g * (a * (1.0 - a)),
+            _scalar_sigmoid,
+            lambda a: a * (1.0 - a),
+            "o × (1 − o)",
+        ),
+        Activation(
+            "linear",
+            _linear,
+            lambda g, a: g,
+            lambda z: z,
+            lambda a: 1.0,
+            "1",
+        ),
+        Activation(
+            "softmax",
+            _softmax,
+            _softmax_delta,
+            lambda z: z,  # softmax needs the whole layer: the scalar reference computes it there
+            lambda a: a * (1.0 - a),  # the diagonal of the Jacobian, ∂p_j/∂net_j
+            "p × (1 − p) on the diagonal, −p_j × p_k across",
+            hidden=False,
+        ),
+    )
+}
+
+HIDDEN_ACTIVATIONS = tuple(name for name, a in ACTIVATIONS.items() if a.hidden)
+OUTPUT_ACTIVATIONS = ("tanh", "linear", "sigmoid", "softmax")
+
+
+def get_activation(name: str, *, output: bool = False) -> Activation:
+    """The registered activation `name`, checked against what a hidden or output layer allows."""
+    allowed = OUTPUT_ACTIVATIONS if output else HIDDEN_ACTIVATIONS
+    if name not in allowed:
+        where = "output" if output else "hidden"
+        raise ValueError(
+            f"Unknown {where} activation {name!r}; allowed: {', '.join(repr(n) for n in allowed)}"
+        )
+    return ACTIVATIONS[name]

@@ -1,0 +1,357 @@
+"""A Network of Layers of Neurons and Links, trained by backpropagation as TF Playground does.
+
+Batches flow through the arithmetic one column per sample: a layer's net inputs are
+params @ [inputs; 1], shaped (neurons, n), so each step is a few contiguous matrix operations.
+"""
+
+import itertools
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from engine.activations import get_activation
+from engine.losses import bind_loss
+from engine.nodes import Input, Layer, Link, Neuron
+from engine.optimizers import get_optimizer
+from engine.regularizers import Regularizer, get_regularizer
+from engine.seeding import Seed, make_rng
+
+Array = NDArray[Any]  # float64 arrays (float32 for the heatmaps)
+Workspace = tuple[list[Array], list[Array], list[Array]]  # inputs [a; 1], their transposes, outputs
+
+MAX_LAYER_SIZE = 4096  # neurons (or inputs) in one layer: a guard against typos, not a UI limit
+_WORKSPACES_KEPT = 4  # batch sizes whose buffers stay allocated (batch, remainder, grid, ...)
+
+
+class Network:
+    """A fully connected feed-forward network: `layer_sizes = [n_inputs, *hidden, n_outputs]`."""
+
+    def __init__(
+        self,
+        layer_sizes: Sequence[int],
+        activation: str = "tanh",
+        output_activation: str = "tanh",
+        loss: str = "square",
+        seed: Seed = 0,
+        init_zero: bool = False,
+        optimizer: str = "sgd",
+        input_names: Sequence[str] | None = None,
+    ) -> None:
+        sizes = _check_sizes(layer_sizes)
+        self._hidden = get_activation(activation)
+        output = get_activation(output_activation, output=True)
+        if output.name == "softmax" and sizes[-1] < 2:
+            raise ValueError("A softmax output needs at least 2 output neurons, one per class")
+        self._loss = bind_loss(loss, output.name)
+        self._optimizer = get_optimizer(optimizer)
+        self.layer_sizes = sizes
+        self.seed = seed
+        self.init_zero = bool(init_zero)
+        self.epoch = 0  # epochs trained since the network was built
+        self._rng = make_rng(seed)  # draws the initial weights, then each epoch's order
+
+        names = list(input_names) if input_names is not None else [f"x{k}" for k in range(sizes[0])]
+        if len(names) != sizes[0] or len(set(names)) != len(names):
+            raise ValueError(f"input_names must be {sizes[0]} distinct names, not {names!r}")
+        self.inputs = [Input(k, name) for k, name in enumerate(names)]
+        self.layers: list[Layer] = []
+        sources: Sequence[Input | Neuron] = self.inputs
+        for index, (n_in, n_out) in enumerate(itertools.pairwise(sizes)):
+            last = index == len(sizes) - 2
+            layer = Layer(index + 1, n_in, n_out, output if last else self._hidden)
+            for neuron in layer.neurons:
+                for i, source in enumerate(sources):
+                    link = Link(layer, i, neuron.index, source, neuron)
+                    neuron.links_in.append(link)
+                    source.links_out.append(link)
+            self.layers.append(layer)
+            sources = layer.neurons
+        for layer in self.layers:
+            # TF: weights U(−0.5, 0.5), drawn neuron by neuron, link by link; biases 0.1.
+            if not self.init_zero:
+                layer.weights[:] = self._rng.uniform(-0.5, 0.5, size=layer.weights.shape)
+                layer.biases[:] = 0.1
+        self._opt_state = [self._optimizer.new_state(la.params.shape) for la in self.layers]
+        # What the hot loops need from each layer, looked up once.
+        self._fns = [layer.activation.fn for layer in self.layers]
+        self._back_plan = [
+            (i, self.layers[i].weights_T, self.layers[i - 1].activation.delta)
+            for i in range(len(self.layers) - 1, 0, -1)
+        ]
+        self._workspaces: dict[tuple[int, type], Workspace] = {}
+        self._last: tuple[Array, Workspace] | None = None  # the batch forward() saw last
+
+    @property
+    def activation(self) -> str:
+        """The hidden layers' activation."""
+        return self._hidden.name
+
+    @property
+    def output_activation(self) -> str:
+        return self.layers[-1].activation.name
+
+    @property
+    def loss_name(self) -> str:
+        return self._loss.name
+
+    @property
+    def optimizer(self) -> str:
+        """The update rule `update` and `train_epoch` apply; changing it keeps the weights."""
+        return self._optimizer.name
+
+    @optimizer.setter
+    def optimizer(self, name: str) -> None:
+        self._optimizer = get_optimizer(name)
+        self._opt_state = [self._optimizer.new_state(la.params.shape) for la in self.layers]
+
+    @property
+    def links(self) -> list[Link]:
+        """Every Link, layer by layer, neuron by neuron."""
+        return [link for layer in self.layers for n in layer.neurons for link in n.links_in]
+
+    @property
+    def neurons(self) -> list[Neuron]:
+        """Every Neuron, layer by layer (the output layer last)."""
+        return [neuron for layer in self.layers for neuron in layer.neurons]
+
+    # -- the public steps -------------------------------------------------------------------------
+    def forward(self, X: ArrayLike) -> Array:
+        """Outputs (n, n_outputs) for inputs X (n, n_inputs); every Neuron keeps its outputs."""
+        x = self._rows(X)
+        ws = self._workspace(len(x), np.float64, keep=False)
+        with np.errstate(over="ignore", invalid="ignore"):
+            nets = self._forward(x.T, ws, self._params())
+        self._remember(x, ws, nets)
+        return ws[2][-1].T
+
+    def backward(self, Y: ArrayLike) -> None:
+        """Sets every sensitivity for the batch just forwarded: ∂(mean loss)/∂ weight and bias."""
+        if self._last is None:
+            raise ValueError("backward needs a batch: call forward(X) first")
+        x, ws = self._last
+        T = self._targets(Y, len(x))
+        with np.errstate(over="ignore", invalid="ignore"):
+            grads, _ = self._backward(x, ws, T)
+        for layer, grad in zip(self.layers, grads, strict=True):
+            layer.grad = grad / len(x)
+
+    def update(
+        self, learning_rate: float, regularization: str = "none", regularization_rate: float = 0.0
+    ) -> None:
+        """One step from the current sensitivities with this network's optimizer."""
+        lr, reg, rate = _check_step(learning_rate, regularization, regularization_rate)
+        with np.errstate(over="ignore", invalid="ignore"):
+            self._apply([la.grad.copy() for la in self.layers], 1.0, lr, reg, rate)
+
+    def loss(self, X: ArrayLike, Y: ArrayLike) -> float:
+        """The mean loss over (X, Y), without regularization."""
+        x = self._rows(X)
+        T = self._targets(Y, len(x))
+        ws = self._workspace(len(x), np.float64, keep=False)
+        with np.errstate(over="ignore", invalid="ignore"):
+            self._forward(x.T, ws, self._params())
+            return float(self._loss.value(ws[2][-1], T).mean())
+
+    def predict(self, X: ArrayLike) -> Array:
+        """Outputs (n, n_outputs) for X, leaving every Neuron's stored batch as it was."""
+        return self.evaluate(X, np.float64, keep=False)[-1].T
+
+    def evaluate(self, X: ArrayLike, dtype: type = np.float32, keep: bool = True) -> list[Array]:
+        """Every layer's outputs for X, (neurons, n) each: the heatmaps, float32 by default.
+
+        With `keep`, the buffers are reused by the next call with as many points: copy what
+        you want to hold on to. The stored batch of each Neuron is left as it was.
+        """
+        x = self._rows(X)
+        xT: Array = np.ones((x.shape[1], len(x)), dtype)
+        xT[:-1] = x[:, :-1].T
+        ws = self._workspace(len(x), dtype, keep=keep)
+        with np.errstate(over="ignore", invalid="ignore"):
+            self._forward(xT, ws, [p.astype(dtype, copy=False) for p in self._params()])
+        return ws[2]
+
+    def train_epoch(
+        self,
+        X: ArrayLike,
+        Y: ArrayLike,
+        batch_size: int = 10,
+        learning_rate: float = 0.03,
+        regularization: str = "none",
+        regularization_rate: float = 0.0,
+        shuffle: bool = True,
+    ) -> float:
+        """One pass over (X, Y) in mini-batches; returns the epoch's mean training loss.
+
+        That loss is each sample's loss when it was trained on (before its batch's step). Unlike
+        TF Playground the order is reshuffled every epoch (seeded) and a last partial batch is a
+        step of its own. Afterwards every Link and Neuron has `epoch_sensitivity`, its sensitivity
+        averaged over all the epoch's samples, and `sensitivity`, the last batch's.
+        """
+        lr, reg, rate = _check_step(learning_rate, regularization, regularization_rate)
+        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+            raise ValueError(f"batch_size must be a positive integer, not {batch_size!r}")
+        x_all = self._rows(X)
+        T_all = self._targets(Y, len(x_all)).T  # rows, so that a batch is a contiguous slice
+        n = len(x_all)
+        if shuffle:
+            order = self._rng.permutation(n)
+            x_all, T_all = x_all[order], T_all[order]
+        sums = [np.zeros_like(layer.params) for layer in self.layers]
+        params = self._params()
+        total = 0.0
+        with np.errstate(over="ignore", invalid="ignore"):
+            for start in range(0, n, batch_size):
+                x = x_all[start : start + batch_size]
+                ws = self._workspace(len(x), np.float64, keep=True)
+                nets = self._forward(x.T, ws, params)
+                grads, batch_total = self._backward(x, ws, T_all[start : start + batch_size].T)
+                total += batch_total
+                self._apply(grads, 1.0 / len(x), lr, reg, rate)
+                for acc, grad in zip(sums, grads, strict=True):
+                    acc += grad
+        for layer, grad, acc in zip(self.layers, grads, sums, strict=True):
+            layer.grad = grad / len(x)
+            layer.epoch_grad = acc / n
+        self._remember(x, ws, nets)
+        self.epoch += 1
+        return total / n
+
+    # -- the arithmetic ---------------------------------------------------------------------------
+    def _forward(self, xT: Array, ws: Workspace, params: list[Array]) -> list[Array]:
+        # net = params @ [a; 1]; each layer writes its outputs into the next layer's input buffer.
+        nets = []
+        a = xT
+        for p, fn, out, nxt in zip(params, self._fns, ws[2], ws[0][1:], strict=True):
+            net = p.dot(a)
+            fn(net, out)
+            nets.append(net)
+            a = nxt
+        return nets
+
+    def _backward(self, x: Array, ws: Workspace, T: Array) -> tuple[list[Array], float]:
+        # δ (each neuron's sensitivity, ∂E/∂net) starts at the output and flows back: a Link's
+        # ∂E/∂w = δ_dest × its input, summed over the batch; a neuron's sensitivity sum is
+        # Σ δ_dest × w over its links out, and its δ = that × activation′ of the neuron below.
+        ins_T, outs = ws[1], ws[2]
+        delta, total = self._loss.delta_and_total(outs[-1], T)
+        grads = [delta] * len(outs)
+        for index, weights_T, below_delta in self._back_plan:
+            grads[index] = delta.dot(ins_T[index])
+            delta = below_delta(weights_T.dot(delta), outs[index - 1])
+        grads[0] = delta.dot(x)
+        return grads, total
+
+    def _apply(
+        self, grads: list[Array], scale: float, lr: float, reg: Regularizer | None, rate: float
+    ) -> None:
+        # TF: w −= lr·mean(∂E/∂w), then w −= lr·rate·reg′(w before the step); biases unregularized.
+        step = self._optimizer.step
+        for layer, grad, state in zip(self.layers, grads, self._opt_state, strict=True):
+            if layer.alive is not None:
+                grad[:, :-1] *= layer.alive
+            if reg is None:
+                step(layer.params, grad, scale, lr, state)
+                continue
+            penalty = (lr * rate) * reg.der(layer.weights)
+            step(layer.params, grad, scale, lr, state)
+            before = layer.weights.copy()
+            layer.weights[:] -= penalty
+            if reg.kills_on_sign_flip:
+                flipped = before * layer.weights < 0
+                if flipped.any():
+                    layer.kill(flipped)
+                    for key in self._optimizer.state_shapes:  # so dead links stay exactly 0
+                        state[key][:, :-1][flipped] = 0.0
+
+    # -- buffers and checks -----------------------------------------------------------------------
+    def _params(self) -> list[Array]:
+        return [layer.params for layer in self.layers]
+
+    def _workspace(self, n: int, dtype: type, keep: bool) -> Workspace:
+        """Each layer's input buffer [a; 1] (index 0 unused: the caller's x) and its outputs."""
+        key = (n, dtype)
+        if keep and key in self._workspaces:
+            return self._workspaces[key]
+        ins: list[Array] = [np.ones((size + 1, n), dtype) for size in self.layer_sizes]
+        ws = (ins, [buffer.T for buffer in ins], [buffer[:-1] for buffer in ins[1:]])
+        if keep:
+            if len(self._workspaces) >= _WORKSPACES_KEPT:
+                self._workspaces.clear()
+            self._workspaces[key] = ws
+        return ws
+
+    def _remember(self, x: Array, ws: Workspace, nets: list[Array]) -> None:
+        for k, node in enumerate(self.inputs):
+            node.output = x[:, k]
+        for layer, out, net in zip(self.layers, ws[2], nets, strict=True):
+            layer.output, layer.net_input = out, net
+        self._last = (x, ws)
+
+    def _rows(self, X: ArrayLike) -> Array:
+        """X checked, one row per sample, with a last column of ones for the biases."""
+        X = np.asarray(X, dtype=np.float64)
+        n_in = self.layer_sizes[0]
+        if X.ndim != 2 or X.shape[1] != n_in or len(X) == 0:
+            raise ValueError(f"X must have shape (n, {n_in}) with n ≥ 1, not {X.shape}")
+        if not np.isfinite(X).all():
+            raise ValueError("X must hold finite numbers only")
+        x = np.ones((len(X), n_in + 1))
+        x[:, :-1] = X
+        return x
+
+    def _targets(self, Y: ArrayLike, n: int) -> Array:
+        T = self._loss.targets(np.asarray(Y), self.layer_sizes[-1])
+        if T.shape[1] != n:
+            raise ValueError(f"Y has {T.shape[1]} rows but X has {n}")
+        return T
+
+    # -- snapshots --------------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """Everything needed to continue exactly where this network is: JSON-able."""
+        from engine.snapshot import network_to_dict
+
+        return network_to_dict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Network":
+        """The network `to_dict` described, weights bit for bit."""
+        from engine.snapshot import network_from_dict
+
+        return network_from_dict(data)
+
+
+def _check_sizes(layer_sizes: Sequence[int]) -> tuple[int, ...]:
+    sizes = tuple(layer_sizes)
+    ok = len(sizes) >= 2 and all(
+        isinstance(s, int | np.integer) and not isinstance(s, bool) and 1 <= s <= MAX_LAYER_SIZE
+        for s in sizes
+    )
+    if not ok:
+        raise ValueError(
+            "layer_sizes must be [n_inputs, *hidden, n_outputs]: at least 2 integers, each 1 to"
+            f" {MAX_LAYER_SIZE}; got {list(sizes)!r}"
+        )
+    return tuple(int(s) for s in sizes)
+
+
+def _check_step(
+    learning_rate: float, regularization: str, regularization_rate: float
+) -> tuple[float, Regularizer | None, float]:
+    for name, value in (
+        ("learning_rate", learning_rate),
+        ("regularization_rate", regularization_rate),
+    ):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+        ):
+            raise ValueError(f"{name} must be a finite number ≥ 0, not {value!r}")
+        if value < 0:
+            raise ValueError(f"{name} must be ≥ 0, not {value!r}")
+    reg = get_regularizer(regularization)
+    active = None if reg.name == "none" or regularization_rate == 0 else reg
+    return float(learning_rate), active, float(regularization_rate)
