@@ -14,7 +14,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from engine.activations import get_activation
 from engine.losses import bind_loss
-from engine.nodes import Input, Layer, Link, Neuron
+from engine.nodes import Input, Layer, Link, Neuron, Parameters
 from engine.optimizers import get_optimizer
 from engine.regularizers import Regularizer, get_regularizer
 from engine.seeding import Seed, make_rng
@@ -57,11 +57,14 @@ class Network:
         if len(names) != sizes[0] or len(set(names)) != len(names):
             raise ValueError(f"input_names must be {sizes[0]} distinct names, not {names!r}")
         self.inputs = [Input(k, name) for k, name in enumerate(names)]
+        self.parameters = Parameters(
+            [(n_out, n_in + 1) for n_in, n_out in itertools.pairwise(sizes)]
+        )
         self.layers: list[Layer] = []
         sources: Sequence[Input | Neuron] = self.inputs
-        for index, (n_in, n_out) in enumerate(itertools.pairwise(sizes)):
+        for index in range(len(sizes) - 1):
             last = index == len(sizes) - 2
-            layer = Layer(index + 1, n_in, n_out, output if last else self._hidden)
+            layer = Layer(index + 1, output if last else self._hidden, self.parameters)
             for neuron in layer.neurons:
                 for i, source in enumerate(sources):
                     link = Link(layer, i, neuron.index, source, neuron)
@@ -74,12 +77,13 @@ class Network:
             if not self.init_zero:
                 layer.weights[:] = self._rng.uniform(-0.5, 0.5, size=layer.weights.shape)
                 layer.biases[:] = 0.1
-        self._opt_state = [self._optimizer.new_state(la.params.shape) for la in self.layers]
+        self._opt_state = self._optimizer.new_state(self.parameters.values.shape)
         # What the hot loops need from each layer, looked up once.
         self._fns = [layer.activation.fn for layer in self.layers]
         self._back_plan = [
-            (i, self.layers[i].weights_T, self.layers[i - 1].activation.delta)
-            for i in range(len(self.layers) - 1, 0, -1)
+            (i, layer.weights_T, self.layers[i - 1].activation.delta, layer.batch_grad)
+            for i, layer in reversed(list(enumerate(self.layers)))
+            if i
         ]
         self._workspaces: dict[tuple[int, type], Workspace] = {}
         self._last: tuple[Array, Workspace] | None = None  # the batch forward() saw last
@@ -105,7 +109,7 @@ class Network:
     @optimizer.setter
     def optimizer(self, name: str) -> None:
         self._optimizer = get_optimizer(name)
-        self._opt_state = [self._optimizer.new_state(la.params.shape) for la in self.layers]
+        self._opt_state = self._optimizer.new_state(self.parameters.values.shape)
 
     @property
     def links(self) -> list[Link]:
@@ -134,9 +138,8 @@ class Network:
         x, ws = self._last
         T = self._targets(Y, len(x))
         with np.errstate(over="ignore", invalid="ignore"):
-            grads, _ = self._backward(x, ws, T)
-        for layer, grad in zip(self.layers, grads, strict=True):
-            layer.grad = grad / len(x)
+            self._backward(x, ws, T)
+        np.multiply(self.parameters.batch_grad, 1.0 / len(x), out=self.parameters.grad)
 
     def update(
         self, learning_rate: float, regularization: str = "none", regularization_rate: float = 0.0
@@ -144,7 +147,7 @@ class Network:
         """One step from the current sensitivities with this network's optimizer."""
         lr, reg, rate = _check_step(learning_rate, regularization, regularization_rate)
         with np.errstate(over="ignore", invalid="ignore"):
-            self._apply([la.grad.copy() for la in self.layers], 1.0, lr, reg, rate)
+            self._apply(self.parameters.grad, 1.0, lr, reg, rate)
 
     def loss(self, X: ArrayLike, Y: ArrayLike) -> float:
         """The mean loss over (X, Y), without regularization."""
@@ -169,8 +172,10 @@ class Network:
         xT: Array = np.ones((x.shape[1], len(x)), dtype)
         xT[:-1] = x[:, :-1].T
         ws = self._workspace(len(x), dtype, keep=keep)
+        values: Array = self.parameters.values.astype(dtype, copy=False)
+        blocks = [self.parameters.block(values, k) for k in range(len(self.layers))]
         with np.errstate(over="ignore", invalid="ignore"):
-            self._forward(xT, ws, [p.astype(dtype, copy=False) for p in self._params()])
+            self._forward(xT, ws, blocks)
         return ws[2]
 
     def train_epoch(
@@ -199,7 +204,8 @@ class Network:
         if shuffle:
             order = self._rng.permutation(n)
             x_all, T_all = x_all[order], T_all[order]
-        sums = [np.zeros_like(layer.params) for layer in self.layers]
+        P = self.parameters
+        sums = np.zeros_like(P.values)
         params = self._params()
         total = 0.0
         with np.errstate(over="ignore", invalid="ignore"):
@@ -207,14 +213,11 @@ class Network:
                 x = x_all[start : start + batch_size]
                 ws = self._workspace(len(x), np.float64, keep=True)
                 nets = self._forward(x.T, ws, params)
-                grads, batch_total = self._backward(x, ws, T_all[start : start + batch_size].T)
-                total += batch_total
-                self._apply(grads, 1.0 / len(x), lr, reg, rate)
-                for acc, grad in zip(sums, grads, strict=True):
-                    acc += grad
-        for layer, grad, acc in zip(self.layers, grads, sums, strict=True):
-            layer.grad = grad / len(x)
-            layer.epoch_grad = acc / n
+                total += self._backward(x, ws, T_all[start : start + batch_size].T)
+                self._apply(P.batch_grad, 1.0 / len(x), lr, reg, rate)
+                sums += P.batch_grad
+        np.multiply(P.batch_grad, 1.0 / len(x), out=P.grad)
+        np.multiply(sums, 1.0 / n, out=P.epoch_grad)
         self._remember(x, ws, nets)
         self.epoch += 1
         return total / n
@@ -231,40 +234,40 @@ class Network:
             a = nxt
         return nets
 
-    def _backward(self, x: Array, ws: Workspace, T: Array) -> tuple[list[Array], float]:
+    def _backward(self, x: Array, ws: Workspace, T: Array) -> float:
         # δ (each neuron's sensitivity, ∂E/∂net) starts at the output and flows back: a Link's
         # ∂E/∂w = δ_dest × its input, summed over the batch; a neuron's sensitivity sum is
         # Σ δ_dest × w over its links out, and its δ = that × activation′ of the neuron below.
+        # Writes each layer's ∂E/∂params, summed over the batch, into Parameters.batch_grad.
         ins_T, outs = ws[1], ws[2]
         delta, total = self._loss.delta_and_total(outs[-1], T)
-        grads = [delta] * len(outs)
-        for index, weights_T, below_delta in self._back_plan:
-            grads[index] = delta.dot(ins_T[index])
+        for index, weights_T, below_delta, grad in self._back_plan:
+            np.dot(delta, ins_T[index], out=grad)
             delta = below_delta(weights_T.dot(delta), outs[index - 1])
-        grads[0] = delta.dot(x)
-        return grads, total
+        np.dot(delta, x, out=self.layers[0].batch_grad)
+        if self.parameters.alive is not None:  # dead links get no blame, as in TF
+            self.parameters.batch_grad *= self.parameters.alive
+        return total
 
     def _apply(
-        self, grads: list[Array], scale: float, lr: float, reg: Regularizer | None, rate: float
+        self, grad: Array, scale: float, lr: float, reg: Regularizer | None, rate: float
     ) -> None:
         # TF: w −= lr·mean(∂E/∂w), then w −= lr·rate·reg′(w before the step); biases unregularized.
-        step = self._optimizer.step
-        for layer, grad, state in zip(self.layers, grads, self._opt_state, strict=True):
-            if layer.alive is not None:
-                grad[:, :-1] *= layer.alive
-            if reg is None:
-                step(layer.params, grad, scale, lr, state)
-                continue
-            penalty = (lr * rate) * reg.der(layer.weights)
-            step(layer.params, grad, scale, lr, state)
-            before = layer.weights.copy()
-            layer.weights[:] -= penalty
-            if reg.kills_on_sign_flip:
-                flipped = before * layer.weights < 0
-                if flipped.any():
-                    layer.kill(flipped)
-                    for key in self._optimizer.state_shapes:  # so dead links stay exactly 0
-                        state[key][:, :-1][flipped] = 0.0
+        P = self.parameters
+        if reg is None:
+            self._optimizer.step(P.values, grad, scale, lr, self._opt_state)
+            return
+        penalty = reg.der(P.values) * P.is_weight
+        penalty *= lr * rate
+        self._optimizer.step(P.values, grad, scale, lr, self._opt_state)
+        before = P.values.copy()
+        P.values -= penalty
+        if reg.kills_on_sign_flip:
+            flipped = before * P.values < 0
+            if flipped.any():
+                P.kill(flipped)
+                for key in self._optimizer.state_shapes:  # so dead links stay exactly 0
+                    self._opt_state[key][flipped] = 0.0
 
     # -- buffers and checks -----------------------------------------------------------------------
     def _params(self) -> list[Array]:

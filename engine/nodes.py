@@ -28,37 +28,69 @@ class Input:
         self.output: Array | None = None  # this feature's values for the last batch, (n,)
 
 
-class Layer:
-    """A layer of Neurons; its weights, biases and sensitivities live here as arrays."""
+class Parameters:
+    """Every weight and bias of a network in one flat array, so a step is one operation.
 
-    def __init__(self, index: int, n_in: int, n_out: int, activation: Activation) -> None:
-        self.index = index
-        self.activation = activation
-        # One row per neuron: its links' weights, then its bias (a Link from a constant 1), so a
-        # batch's net inputs (one column per sample) are params @ [A; 1] in one product.
-        self.params: Array = np.zeros((n_out, n_in + 1))
-        self.weights = self.params[:, :-1]  # weights[j, i]: the Link from source i to neuron j
-        self.biases = self.params[:, -1]
-        self.weights_T = self.weights.T  # a view, kept for the backward product
-        self.grad: Array = np.zeros_like(self.params)  # ∂(mean E over the last batch)/∂params
-        self.epoch_grad: Array = np.zeros_like(self.params)  # the same, averaged over an epoch
-        # L1 froze these links at 0
-        self.dead: NDArray[np.bool_] = np.zeros(self.weights.shape, dtype=bool)
+    Each Layer sees its own block as a (neurons, sources + 1) view: a row per neuron, its links'
+    weights and then its bias (a Link from a constant 1).
+    """
+
+    def __init__(self, shapes: list[tuple[int, int]]) -> None:
+        sizes = [rows * cols for rows, cols in shapes]
+        total = sum(sizes)
+        self.shapes = shapes
+        self.offsets = [sum(sizes[:k]) for k in range(len(sizes))]
+        self.values: Array = np.zeros(total)
+        self.batch_grad: Array = np.zeros(total)  # ∂E/∂params summed over the batch in flight
+        self.grad: Array = np.zeros(total)  # ∂(mean E over the last batch)/∂params
+        self.epoch_grad: Array = np.zeros(total)  # the same, averaged over the last epoch
+        self.dead: NDArray[np.bool_] = np.zeros(total, dtype=bool)  # L1 froze these at 0
         self.alive: Array | None = None  # 0/1 mask of live links, None while none is dead
-        self.net_input: Array | None = None  # (n_out, n) for the last batch
-        self.output: Array | None = None  # (n_out, n) for the last batch
-        self.neurons = [Neuron(self, j) for j in range(n_out)]
+        self.is_weight: Array = np.ones(total)  # 0 at the biases, which are never regularized
+        for k in range(len(shapes)):
+            self.block(self.is_weight, k)[:, -1] = 0.0
+
+    def block(self, flat: NDArray[Any], k: int) -> NDArray[Any]:
+        """Layer k's view of `flat`: (neurons, sources + 1)."""
+        rows, cols = self.shapes[k]
+        return flat[self.offsets[k] : self.offsets[k] + rows * cols].reshape(rows, cols)
 
     def kill(self, links: NDArray[np.bool_]) -> None:
-        """Freeze `links` at weight 0 until the network is reset (TF's L1 'dead' links)."""
-        self.weights[links] = 0.0
+        """Freeze `links` (a flat mask) at weight 0 until the network is reset: TF's dead links."""
+        self.values[links] = 0.0
         self.dead |= links
         self.alive = (~self.dead).astype(np.float64)
 
-    def revive(self, links: NDArray[np.bool_]) -> None:
-        """Let `links` learn again (a user set their weight by hand)."""
-        self.dead &= ~links
-        self.alive = (~self.dead).astype(np.float64) if self.dead.any() else None
+    def revive(self, index: int) -> None:
+        """Let the link at flat `index` learn again (a user set its weight by hand)."""
+        if self.dead[index]:
+            self.dead[index] = False
+            self.alive = (~self.dead).astype(np.float64) if self.dead.any() else None
+
+
+class Layer:
+    """A layer of Neurons: views onto its block of the network's Parameters."""
+
+    def __init__(self, index: int, activation: Activation, parameters: Parameters) -> None:
+        self.index = index
+        self.activation = activation
+        self.parameters = parameters
+        block = index - 1
+        self.params = parameters.block(parameters.values, block)  # row j: neuron j's weights, bias
+        self.weights = self.params[:, :-1]  # weights[j, i]: the Link from source i to neuron j
+        self.biases = self.params[:, -1]
+        self.weights_T = self.weights.T  # a view, kept for the backward product
+        self.batch_grad = parameters.block(parameters.batch_grad, block)
+        self.grad = parameters.block(parameters.grad, block)
+        self.epoch_grad = parameters.block(parameters.epoch_grad, block)
+        self.dead = parameters.block(parameters.dead, block)[:, :-1]
+        self.net_input: Array | None = None  # (neurons, n) for the last batch
+        self.output: Array | None = None  # (neurons, n) for the last batch
+        self.neurons = [Neuron(self, j) for j in range(self.params.shape[0])]
+
+    def flat_index(self, j: int, i: int) -> int:
+        """Where params[j, i] sits in the network's flat Parameters."""
+        return int(self.parameters.offsets[self.index - 1] + j * self.params.shape[1] + i)
 
 
 class Neuron:
@@ -120,9 +152,7 @@ class Link:
     @weight.setter
     def weight(self, value: float) -> None:
         self.layer.weights[self.j, self.i] = _finite("weight", value)
-        mask = np.zeros_like(self.layer.dead)
-        mask[self.j, self.i] = True
-        self.layer.revive(mask)
+        self.layer.parameters.revive(self.layer.flat_index(self.j, self.i))
 
     @property
     def sensitivity(self) -> float:

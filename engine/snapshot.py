@@ -33,9 +33,7 @@ def network_to_dict(net: Network) -> dict[str, Any]:
             }
             for layer in net.layers
         ],
-        "optimizer_state": [
-            {key: values.tolist() for key, values in state.items()} for state in net._opt_state
-        ],
+        "optimizer_state": {key: values.tolist() for key, values in net._opt_state.items()},
         "rng": {
             "state": str(rng["state"]["state"]),
             "inc": str(rng["state"]["inc"]),
@@ -69,6 +67,7 @@ def network_from_dict(data: dict[str, Any]) -> Network:
     net.epoch = epoch
     if not isinstance(layers, list) or len(layers) != len(net.layers):
         raise ValueError(f"the snapshot must have {len(net.layers)} layers")
+    dead = np.zeros_like(net.parameters.dead)
     for index, (layer, saved) in enumerate(zip(net.layers, layers, strict=True)):
         if not isinstance(saved, dict):
             raise ValueError(f"layers[{index}] must be an object with weights, biases and dead")
@@ -76,24 +75,19 @@ def network_from_dict(data: dict[str, Any]) -> Network:
             saved.get("weights"), layer.weights.shape, f"layers[{index}].weights"
         )
         layer.biases[:] = _array(saved.get("biases"), layer.biases.shape, f"layers[{index}].biases")
-        dead = np.zeros_like(layer.dead)
         for pair in saved.get("dead", []):
             if not (isinstance(pair, list) and len(pair) == 2):
                 raise ValueError(f"layers[{index}].dead must hold [neuron, source] pairs")
             j, i = pair
-            if not (0 <= j < dead.shape[0] and 0 <= i < dead.shape[1]):
+            if not (0 <= j < layer.dead.shape[0] and 0 <= i < layer.dead.shape[1]):
                 raise ValueError(f"layers[{index}].dead names a link that does not exist: {pair}")
-            dead[j, i] = True
-        if dead.any():
-            layer.kill(dead)
-    if not isinstance(states, list) or len(states) != len(net.layers):
-        raise ValueError(f"optimizer_state must have {len(net.layers)} entries")
-    for index, (state, saved) in enumerate(zip(net._opt_state, states, strict=True)):
-        for key, values in state.items():
-            field = f"optimizer_state[{index}].{key}"
-            values[:] = _array(
-                saved.get(key) if isinstance(saved, dict) else None, values.shape, field
-            )
+            dead[layer.flat_index(j, i)] = True
+    if dead.any():
+        net.parameters.kill(dead)
+    if not isinstance(states, dict):
+        raise ValueError("optimizer_state must be an object holding the optimizer's arrays")
+    for key, values in net._opt_state.items():
+        values[:] = _array(states.get(key), values.shape, f"optimizer_state.{key}")
     try:
         net._rng.bit_generator.state = {
             "bit_generator": "PCG64",
