@@ -20,11 +20,21 @@ class Activation:
 
     name: str
     fn: Callable[[Array, Array], None]  # fn(net, out): writes the outputs into `out`
-    delta: Callable[[Array, Array], Array]  # delta(dE/doutput, output) = dE/dnet for a batch
+    der: Callable[[Array, Array], None]  # der(output, out): writes d output/d net into `out`
     scalar: Callable[[float], float]  # the same function on one float, for the scalar reference
     scalar_der: Callable[[float], float]  # d output / d net, from the output (one float)
     der_formula: str  # the derivative in words the explainer prints, in terms of the output o
     hidden: bool = True  # usable in hidden layers (softmax is an output-only activation)
+    layer_delta: Callable[[Array, Array], Array] | None = None  # when not elementwise (softmax)
+
+    def delta(self, g: Array, a: Array) -> Array:
+        """dE/dnet from g = dE/doutput and the outputs a, for a batch."""
+        if self.layer_delta is not None:
+            return self.layer_delta(g, a)
+        d: Array = np.empty_like(a)
+        self.der(a, d)
+        d *= g
+        return d
 
 
 def _relu(z: Array, out: Array) -> None:
@@ -53,6 +63,24 @@ def _softmax(z: Array, out: Array) -> None:
     np.divide(e, e.sum(axis=0, keepdims=True), out=out)
 
 
+def _relu_der(a: Array, out: Array) -> None:
+    np.greater(a, 0.0, out=out)  # TF: 0 at net ≤ 0
+
+
+def _tanh_der(a: Array, out: Array) -> None:
+    np.multiply(a, a, out=out)  # 1 − a²
+    np.subtract(1.0, out, out=out)
+
+
+def _sigmoid_der(a: Array, out: Array) -> None:
+    np.multiply(a, a, out=out)  # a (1 − a) = a − a²
+    np.subtract(a, out, out=out)
+
+
+def _one(a: Array, out: Array) -> None:
+    out.fill(1.0)
+
+
 def _scalar_sigmoid(z: float) -> float:
     return 0.5 + 0.5 * math.tanh(0.5 * z)
 
@@ -69,7 +97,7 @@ ACTIVATIONS: dict[str, Activation] = {
         Activation(
             "relu",
             _relu,
-            lambda g, a: g * (a > 0),
+            _relu_der,
             lambda z: max(z, 0.0),
             lambda a: 1.0 if a > 0 else 0.0,  # TF: 0 at net ≤ 0
             "1 if o > 0 else 0",
@@ -77,7 +105,7 @@ ACTIVATIONS: dict[str, Activation] = {
         Activation(
             "tanh",
             _tanh,
-            lambda g, a: g * (1.0 - a * a),
+            _tanh_der,
             math.tanh,
             lambda a: 1.0 - a * a,
             "1 − o²",
@@ -85,7 +113,7 @@ ACTIVATIONS: dict[str, Activation] = {
         Activation(
             "sigmoid",
             _sigmoid,
-            lambda g, a: g * (a * (1.0 - a)),
+            _sigmoid_der,
             _scalar_sigmoid,
             lambda a: a * (1.0 - a),
             "o × (1 − o)",
@@ -93,7 +121,7 @@ ACTIVATIONS: dict[str, Activation] = {
         Activation(
             "linear",
             _linear,
-            lambda g, a: g,
+            _one,
             lambda z: z,
             lambda a: 1.0,
             "1",
@@ -101,11 +129,12 @@ ACTIVATIONS: dict[str, Activation] = {
         Activation(
             "softmax",
             _softmax,
-            _softmax_delta,
+            _sigmoid_der,  # the diagonal of the Jacobian, ∂p_j/∂net_j = p_j (1 − p_j)
             lambda z: z,  # softmax needs the whole layer: the scalar reference computes it there
             lambda a: a * (1.0 - a),  # the diagonal of the Jacobian, ∂p_j/∂net_j
             "p × (1 − p) on the diagonal, −p_j × p_k across",
             hidden=False,
+            layer_delta=_softmax_delta,
         ),
     )
 }

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from engine.activations import get_activation
+from engine.activations import Activation, get_activation
 from engine.losses import bind_loss
 from engine.nodes import Input, Layer, Link, Neuron, Parameters
 from engine.optimizers import get_optimizer
@@ -20,10 +20,38 @@ from engine.regularizers import Regularizer, get_regularizer
 from engine.seeding import Seed, make_rng
 
 Array = NDArray[Any]  # float64 arrays (float32 for the heatmaps)
-Workspace = tuple[list[Array], list[Array], list[Array]]  # inputs [a; 1], their transposes, outputs
 
 MAX_LAYER_SIZE = 4096  # neurons (or inputs) in one layer: a guard against typos, not a UI limit
 _WORKSPACES_KEPT = 4  # batch sizes whose buffers stay allocated (batch, remainder, grid, ...)
+
+
+class Workspace:
+    """Buffers for a batch of n: every layer's input [a; 1] in one block, and the hidden layers'
+    activation′ beside it, so one pass computes the derivative of every hidden neuron."""
+
+    def __init__(self, sizes: tuple[int, ...], n: int, dtype: type, hidden: Activation) -> None:
+        self.hidden = hidden
+        heights = [size + 1 for size in sizes[1:]]  # each layer's outputs and a row of ones
+        ends = list(itertools.accumulate(h * n for h in heights))
+        self.flat: Array = np.ones(ends[-1], dtype)
+        self.ins: list[Array] = [np.ones((sizes[0] + 1, n), dtype)] + [
+            self.flat[end - h * n : end].reshape(h, n) for h, end in zip(heights, ends, strict=True)
+        ]  # ins[l]: layer l's input [a; 1]; training passes its own x for layer 0
+        self.ins_T: list[Array] = [buffer.T for buffer in self.ins]
+        self.outs: list[Array] = [
+            buffer[:-1] for buffer in self.ins[1:]
+        ]  # outs[l]: layer l's outputs
+        hidden_end = ends[-2] if len(ends) > 1 else 0
+        self.hidden_outs = self.flat[:hidden_end]
+        self.hidden_der: Array = np.empty(hidden_end, dtype)
+        self.ders: list[Array] = [
+            self.hidden_der[end - h * n : end].reshape(h, n)[:-1]
+            for h, end in zip(heights[:-1], ends[:-1], strict=True)
+        ]  # ders[l]: activation′ of hidden layer l's neurons
+
+    def differentiate(self) -> None:
+        """activation′ of every hidden neuron in one pass (the rows of ones get junk, unread)."""
+        self.hidden.der(self.hidden_outs, self.hidden_der)
 
 
 class Network:
@@ -81,7 +109,7 @@ class Network:
         # What the hot loops need from each layer, looked up once.
         self._fns = [layer.activation.fn for layer in self.layers]
         self._back_plan = [
-            (i, layer.weights_T, self.layers[i - 1].activation.delta, layer.batch_grad)
+            (i, layer.weights_T, layer.batch_grad)
             for i, layer in reversed(list(enumerate(self.layers)))
             if i
         ]
@@ -129,7 +157,7 @@ class Network:
         with np.errstate(over="ignore", invalid="ignore"):
             nets = self._forward(x.T, ws, self._params())
         self._remember(x, ws, nets)
-        return ws[2][-1].T
+        return ws.outs[-1].T
 
     def backward(self, Y: ArrayLike) -> None:
         """Sets every sensitivity for the batch just forwarded: ∂(mean loss)/∂ weight and bias."""
@@ -156,7 +184,7 @@ class Network:
         ws = self._workspace(len(x), np.float64, keep=False)
         with np.errstate(over="ignore", invalid="ignore"):
             self._forward(x.T, ws, self._params())
-            return float(self._loss.value(ws[2][-1], T).mean())
+            return float(self._loss.value(ws.outs[-1], T).mean())
 
     def predict(self, X: ArrayLike) -> Array:
         """Outputs (n, n_outputs) for X, leaving every Neuron's stored batch as it was."""
@@ -168,15 +196,17 @@ class Network:
         With `keep`, the buffers are reused by the next call with as many points: copy what
         you want to hold on to. The stored batch of each Neuron is left as it was.
         """
-        x = self._rows(X)
-        xT: Array = np.ones((x.shape[1], len(x)), dtype)
-        xT[:-1] = x[:, :-1].T
-        ws = self._workspace(len(x), dtype, keep=keep)
+        X = self._check_inputs(X)
+        ws = self._workspace(len(X), dtype, keep=keep)
+        ws.ins[0][:-1] = X.T
         values: Array = self.parameters.values.astype(dtype, copy=False)
-        blocks = [self.parameters.block(values, k) for k in range(len(self.layers))]
         with np.errstate(over="ignore", invalid="ignore"):
-            self._forward(xT, ws, blocks)
-        return ws[2]
+            # Straight into the output buffers, activated in place: a 100×100 grid would
+            # otherwise allocate (and page-fault) a fresh net-input array per layer.
+            for k, (fn, a, out) in enumerate(zip(self._fns, ws.ins, ws.outs, strict=False)):
+                np.dot(self.parameters.block(values, k), a, out=out)
+                fn(out, out)
+        return ws.outs
 
     def train_epoch(
         self,
@@ -227,7 +257,7 @@ class Network:
         # net = params @ [a; 1]; each layer writes its outputs into the next layer's input buffer.
         nets = []
         a = xT
-        for p, fn, out, nxt in zip(params, self._fns, ws[2], ws[0][1:], strict=True):
+        for p, fn, out, nxt in zip(params, self._fns, ws.outs, ws.ins[1:], strict=True):
             net = p.dot(a)
             fn(net, out)
             nets.append(net)
@@ -239,11 +269,13 @@ class Network:
         # ∂E/∂w = δ_dest × its input, summed over the batch; a neuron's sensitivity sum is
         # Σ δ_dest × w over its links out, and its δ = that × activation′ of the neuron below.
         # Writes each layer's ∂E/∂params, summed over the batch, into Parameters.batch_grad.
-        ins_T, outs = ws[1], ws[2]
-        delta, total = self._loss.delta_and_total(outs[-1], T)
-        for index, weights_T, below_delta, grad in self._back_plan:
+        ins_T, ders = ws.ins_T, ws.ders
+        delta, total = self._loss.delta_and_total(ws.outs[-1], T)
+        ws.differentiate()
+        for index, weights_T, grad in self._back_plan:
             np.dot(delta, ins_T[index], out=grad)
-            delta = below_delta(weights_T.dot(delta), outs[index - 1])
+            delta = weights_T.dot(delta)
+            delta *= ders[index - 1]
         np.dot(delta, x, out=self.layers[0].batch_grad)
         if self.parameters.alive is not None:  # dead links get no blame, as in TF
             self.parameters.batch_grad *= self.parameters.alive
@@ -278,8 +310,7 @@ class Network:
         key = (n, dtype)
         if keep and key in self._workspaces:
             return self._workspaces[key]
-        ins: list[Array] = [np.ones((size + 1, n), dtype) for size in self.layer_sizes]
-        ws = (ins, [buffer.T for buffer in ins], [buffer[:-1] for buffer in ins[1:]])
+        ws = Workspace(self.layer_sizes, n, dtype, self._hidden)
         if keep:
             if len(self._workspaces) >= _WORKSPACES_KEPT:
                 self._workspaces.clear()
@@ -289,19 +320,23 @@ class Network:
     def _remember(self, x: Array, ws: Workspace, nets: list[Array]) -> None:
         for k, node in enumerate(self.inputs):
             node.output = x[:, k]
-        for layer, out, net in zip(self.layers, ws[2], nets, strict=True):
+        for layer, out, net in zip(self.layers, ws.outs, nets, strict=True):
             layer.output, layer.net_input = out, net
         self._last = (x, ws)
 
-    def _rows(self, X: ArrayLike) -> Array:
-        """X checked, one row per sample, with a last column of ones for the biases."""
+    def _check_inputs(self, X: ArrayLike) -> Array:
         X = np.asarray(X, dtype=np.float64)
         n_in = self.layer_sizes[0]
         if X.ndim != 2 or X.shape[1] != n_in or len(X) == 0:
             raise ValueError(f"X must have shape (n, {n_in}) with n ≥ 1, not {X.shape}")
         if not np.isfinite(X).all():
             raise ValueError("X must hold finite numbers only")
-        x = np.ones((len(X), n_in + 1))
+        return X
+
+    def _rows(self, X: ArrayLike) -> Array:
+        """X checked, one row per sample, with a last column of ones for the biases."""
+        X = self._check_inputs(X)
+        x = np.ones((len(X), X.shape[1] + 1))
         x[:, :-1] = X
         return x
 
