@@ -98,7 +98,7 @@ class Plan:
     warmup: int  # untimed calls before the vectorized loops
 
 
-FULL = Plan(repeats=9, epochs=50, grids=20, scalar_ms=150.0, warmup=20)
+FULL = Plan(repeats=15, epochs=40, grids=20, scalar_ms=150.0, warmup=20)
 QUICK = Plan(repeats=3, epochs=5, grids=3, scalar_ms=0.0, warmup=3)
 
 

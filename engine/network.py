@@ -29,7 +29,14 @@ class Workspace:
     """Buffers for a batch of n: every layer's input [a; 1] in one block, and the hidden layers'
     activation′ beside it, so one pass computes the derivative of every hidden neuron."""
 
-    def __init__(self, sizes: tuple[int, ...], n: int, dtype: type, hidden: Activation) -> None:
+    def __init__(
+        self,
+        sizes: tuple[int, ...],
+        n: int,
+        dtype: type,
+        hidden: Activation,
+        groups: list[tuple[int, int]],
+    ) -> None:
         self.hidden = hidden
         heights = [size + 1 for size in sizes[1:]]  # each layer's outputs and a row of ones
         ends = list(itertools.accumulate(h * n for h in heights))
@@ -48,6 +55,19 @@ class Workspace:
             self.hidden_der[end - h * n : end].reshape(h, n)[:-1]
             for h, end in zip(heights[:-1], ends[:-1], strict=True)
         ]  # ders[l]: activation′ of hidden layer l's neurons
+        # Same-shaped hidden layers first..last: their δs side by side and their inputs (already
+        # side by side in `flat`), so one batched product gives all their gradients.
+        self.group_deltas: list[Array] = []
+        self.group_ins_T: list[Array] = []
+        self.slots: dict[int, Array] = {}  # layer → its place in its group's δs
+        for first, last in groups:
+            count, h = last - first + 1, heights[first - 1]
+            deltas: Array = np.empty((count, sizes[first + 1], n), dtype)
+            start = ends[first - 1] - h * n
+            inputs = self.flat[start : start + count * h * n].reshape(count, h, n)
+            self.group_deltas.append(deltas)
+            self.group_ins_T.append(inputs.transpose(0, 2, 1))
+            self.slots.update({first + k: deltas[k] for k in range(count)})
 
     def differentiate(self) -> None:
         """activation′ of every hidden neuron in one pass (the rows of ones get junk, unread)."""
@@ -108,8 +128,25 @@ class Network:
         self._opt_state = self._optimizer.new_state(self.parameters.values.shape)
         # What the hot loops need from each layer, looked up once.
         self._fns = [layer.activation.fn for layer in self.layers]
+        self._groups = _same_shaped_runs([la.params.shape for la in self.layers])
+        firsts = {first: k for k, (first, _) in enumerate(self._groups)}
+        grouped = {i for first, last in self._groups for i in range(first, last + 1)}
+        P = self.parameters
+        stacks = [  # each run's gradients, side by side in batch_grad: (layers, rows, columns)
+            P.batch_grad[P.offsets[first] : P.offsets[last + 1]].reshape(
+                last - first + 1, *self.layers[first].params.shape
+            )
+            for first, last in self._groups
+        ]
+        # Per layer from the top: (index, Wᵀ, its own gradient unless grouped, the group whose
+        # gradients to compute once this, its first layer, has its δ).
         self._back_plan = [
-            (i, layer.weights_T, layer.batch_grad)
+            (
+                i,
+                layer.weights_T,
+                None if i in grouped else layer.batch_grad,
+                (firsts[i], stacks[firsts[i]]) if i in firsts else None,
+            )
             for i, layer in reversed(list(enumerate(self.layers)))
             if i
         ]
@@ -269,12 +306,17 @@ class Network:
         # ∂E/∂w = δ_dest × its input, summed over the batch; a neuron's sensitivity sum is
         # Σ δ_dest × w over its links out, and its δ = that × activation′ of the neuron below.
         # Writes each layer's ∂E/∂params, summed over the batch, into Parameters.batch_grad.
-        ins_T, ders = ws.ins_T, ws.ders
+        ins_T, ders, slots = ws.ins_T, ws.ders, ws.slots
         delta, total = self._loss.delta_and_total(ws.outs[-1], T)
         ws.differentiate()
-        for index, weights_T, grad in self._back_plan:
-            np.dot(delta, ins_T[index], out=grad)
-            delta = weights_T.dot(delta)
+        for index, weights_T, grad, group in self._back_plan:
+            if grad is not None:
+                np.dot(delta, ins_T[index], out=grad)
+            if group is not None:
+                k, stack = group
+                np.matmul(ws.group_deltas[k], ws.group_ins_T[k], out=stack)
+            below = slots.get(index - 1)
+            delta = weights_T.dot(delta) if below is None else np.dot(weights_T, delta, out=below)
             delta *= ders[index - 1]
         np.dot(delta, x, out=self.layers[0].batch_grad)
         if self.parameters.alive is not None:  # dead links get no blame, as in TF
@@ -306,11 +348,11 @@ class Network:
         return [layer.params for layer in self.layers]
 
     def _workspace(self, n: int, dtype: type, keep: bool) -> Workspace:
-        """Each layer's input buffer [a; 1] (index 0 unused: the caller's x) and its outputs."""
+        """Buffers for batches of n (kept for the sizes training reuses: batch and remainder)."""
         key = (n, dtype)
         if keep and key in self._workspaces:
             return self._workspaces[key]
-        ws = Workspace(self.layer_sizes, n, dtype, self._hidden)
+        ws = Workspace(self.layer_sizes, n, dtype, self._hidden, self._groups)
         if keep:
             if len(self._workspaces) >= _WORKSPACES_KEPT:
                 self._workspaces.clear()
@@ -359,6 +401,19 @@ class Network:
         from engine.snapshot import network_from_dict
 
         return network_from_dict(data)
+
+
+def _same_shaped_runs(shapes: list[tuple[int, ...]]) -> list[tuple[int, int]]:
+    """(first, last) of each run of two or more hidden layers (not the first, whose input is the
+    caller's x, nor the output) with the same parameter shape."""
+    runs: list[tuple[int, int]] = []
+    first = 1
+    for i in range(2, len(shapes)):
+        if i == len(shapes) - 1 or shapes[i] != shapes[first]:
+            if i - 1 > first:
+                runs.append((first, i - 1))
+            first = i
+    return runs
 
 
 def _check_sizes(layer_sizes: Sequence[int]) -> tuple[int, ...]:

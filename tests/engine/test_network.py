@@ -247,3 +247,14 @@ def test_binary_cross_entropy_needs_plus_or_minus_one_labels():
     net = Network([2, 1], loss="cross_entropy")
     with pytest.raises(ValueError, match="labels of \\+1 or -1"):
         net.loss(np.zeros((2, 2)), np.array([0.0, 1.0]))
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "linear"])
+def test_every_hidden_activation_trains_and_a_network_without_hidden_layers_too(activation):
+    X, Y = _data(n=40)
+    for sizes in ([2, 1], [2, 5, 3, 1]):
+        net = Network(sizes, activation=activation, seed=1)
+        first = net.train_epoch(X, Y, learning_rate=0.1)
+        for _ in range(30):
+            last = net.train_epoch(X, Y, learning_rate=0.1)
+        assert last < first, (sizes, activation)
