@@ -28,8 +28,9 @@ class BoundLoss:
     delta: Callable[[Array, Array], Array]  # dE/dnet: the output neurons' sensitivities
     targets: Callable[[NDArray[Any], int], Array]  # labels → targets T, (outputs, n)
 
-    def delta_and_total(self, o: Array, T: Array) -> tuple[Array, float]:
-        """dE/dnet for the batch and the batch's summed loss (training needs both)."""
+    def delta_and_total(self, o: Array, T: Array, der: Array | None) -> tuple[Array, float]:
+        """dE/dnet for the batch and the batch's summed loss (training needs both); `der` is
+        the output activation′ when training already has it."""
         return self.delta(o, T), float(self.value(o, T).sum())
 
 
@@ -37,10 +38,14 @@ class BoundLoss:
 class _SquareLoss(BoundLoss):
     activation_delta: Callable[[Array, Array], Array] = np.subtract
 
-    def delta_and_total(self, o: Array, T: Array) -> tuple[Array, float]:
+    def delta_and_total(self, o: Array, T: Array, der: Array | None) -> tuple[Array, float]:
         # Shares o − t between the loss and its gradient: the hot path of training.
         err = o - T
-        return self.activation_delta(err, o), 0.5 * float(np.vdot(err, err))
+        total = 0.5 * float(np.vdot(err, err))
+        if der is None:
+            return self.activation_delta(err, o), total
+        err *= der
+        return err, total
 
 
 def _column_targets(Y: NDArray[Any], k: int) -> Array:

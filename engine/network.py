@@ -26,18 +26,17 @@ _WORKSPACES_KEPT = 4  # batch sizes whose buffers stay allocated (batch, remaind
 
 
 class Workspace:
-    """Buffers for a batch of n: every layer's input [a; 1] in one block, and the hidden layers'
-    activation′ beside it, so one pass computes the derivative of every hidden neuron."""
+    """Buffers for a batch of n: every layer's input [a; 1] in one block, and every neuron's
+    activation′ in a block beside it, so one pass differentiates all the hidden neurons."""
 
     def __init__(
         self,
         sizes: tuple[int, ...],
         n: int,
         dtype: type,
-        hidden: Activation,
+        activations: tuple[Activation, Activation],  # hidden, output
         groups: list[tuple[int, int]],
     ) -> None:
-        self.hidden = hidden
         heights = [size + 1 for size in sizes[1:]]  # each layer's outputs and a row of ones
         ends = list(itertools.accumulate(h * n for h in heights))
         self.flat: Array = np.ones(ends[-1], dtype)
@@ -48,13 +47,24 @@ class Workspace:
         self.outs: list[Array] = [
             buffer[:-1] for buffer in self.ins[1:]
         ]  # outs[l]: layer l's outputs
-        hidden_end = ends[-2] if len(ends) > 1 else 0
-        self.hidden_outs = self.flat[:hidden_end]
-        self.hidden_der: Array = np.empty(hidden_end, dtype)
+        self.flat_der: Array = np.empty_like(self.flat)
         self.ders: list[Array] = [
-            self.hidden_der[end - h * n : end].reshape(h, n)[:-1]
-            for h, end in zip(heights[:-1], ends[:-1], strict=True)
-        ]  # ders[l]: activation′ of hidden layer l's neurons
+            self.flat_der[end - h * n : end].reshape(h, n)[:-1]
+            for h, end in zip(heights, ends, strict=True)
+        ]  # ders[l]: activation′ of layer l's neurons
+        # (activation, outputs, where its derivatives go) per pass: one pass for every layer
+        # when the output shares the hidden activation; softmax's is not elementwise, no pass.
+        hidden, output = activations
+        split = ends[-2] if len(ends) > 1 else 0
+        regions = [(hidden, 0, split), (output, split, ends[-1])]
+        if hidden is output:
+            regions = [(hidden, 0, ends[-1])]
+        self.passes = [
+            (act.der, self.flat[a:b], self.flat_der[a:b])
+            for act, a, b in regions
+            if act.layer_delta is None and b > a
+        ]
+        self.output_der = self.ders[-1] if output.layer_delta is None else None
         # Same-shaped hidden layers first..last: their δs side by side and their inputs (already
         # side by side in `flat`), so one batched product gives all their gradients.
         self.group_deltas: list[Array] = []
@@ -70,8 +80,9 @@ class Workspace:
             self.slots.update({first + k: deltas[k] for k in range(count)})
 
     def differentiate(self) -> None:
-        """activation′ of every hidden neuron in one pass (the rows of ones get junk, unread)."""
-        self.hidden.der(self.hidden_outs, self.hidden_der)
+        """activation′ of every neuron (the rows of ones get junk, never read)."""
+        for der, outputs, into in self.passes:
+            der(outputs, into)
 
 
 class Network:
@@ -307,8 +318,8 @@ class Network:
         # Σ δ_dest × w over its links out, and its δ = that × activation′ of the neuron below.
         # Writes each layer's ∂E/∂params, summed over the batch, into Parameters.batch_grad.
         ins_T, ders, slots = ws.ins_T, ws.ders, ws.slots
-        delta, total = self._loss.delta_and_total(ws.outs[-1], T)
         ws.differentiate()
+        delta, total = self._loss.delta_and_total(ws.outs[-1], T, ws.output_der)
         for index, weights_T, grad, group in self._back_plan:
             if grad is not None:
                 np.dot(delta, ins_T[index], out=grad)
@@ -352,7 +363,8 @@ class Network:
         key = (n, dtype)
         if keep and key in self._workspaces:
             return self._workspaces[key]
-        ws = Workspace(self.layer_sizes, n, dtype, self._hidden, self._groups)
+        activations = (self._hidden, self.layers[-1].activation)
+        ws = Workspace(self.layer_sizes, n, dtype, activations, self._groups)
         if keep:
             if len(self._workspaces) >= _WORKSPACES_KEPT:
                 self._workspaces.clear()
