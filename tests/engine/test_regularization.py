@@ -12,6 +12,15 @@ def _data(n=40, seed=1):
     return X, np.where(np.hypot(X[:, 0], X[:, 1]) < 2, 1.0, -1.0)
 
 
+def _backpropagated():
+    """A small network whose sensitivities are set for a batch, ready for update()."""
+    X, Y = _data(n=10)
+    net = Network([2, 3, 1], seed=2)
+    net.forward(X)
+    net.backward(Y)
+    return net
+
+
 def test_l1_kills_links_whose_sign_it_flips_and_they_stay_at_zero():
     X, Y = _data()
     net = Network([2, 6, 6, 1], seed=0)
@@ -62,20 +71,14 @@ def test_setting_a_dead_links_weight_by_hand_revives_it():
 
 @pytest.mark.parametrize("regularization", ["L1", "L2"])
 def test_regularization_leaves_biases_alone(regularization):
-    X, Y = _data(n=10)
-    net = Network([2, 3, 1], seed=2)
-    net.forward(X)
-    net.backward(Y)
+    net = _backpropagated()
     expected = [neuron.bias - 0.1 * neuron.sensitivity for neuron in net.neurons]
     net.update(0.1, regularization, 0.5)
     np.testing.assert_allclose([n.bias for n in net.neurons], expected, rtol=0, atol=1e-15)
 
 
 def test_l2_steps_each_weight_by_the_gradient_then_by_rate_times_the_old_weight():
-    X, Y = _data(n=10)
-    net = Network([2, 3, 1], seed=2)
-    net.forward(X)
-    net.backward(Y)
+    net = _backpropagated()
     # TF: w −= lr·∂E/∂w, then w −= lr·rate·w_before
     expected = [w.weight - 0.1 * w.sensitivity - 0.1 * 0.2 * w.weight for w in net.links]
     net.update(0.1, "L2", 0.2)
@@ -83,10 +86,7 @@ def test_l2_steps_each_weight_by_the_gradient_then_by_rate_times_the_old_weight(
 
 
 def test_l1_steps_each_weight_by_rate_times_its_old_sign():
-    X, Y = _data(n=10)
-    net = Network([2, 3, 1], seed=2)
-    net.forward(X)
-    net.backward(Y)
+    net = _backpropagated()
     before = [(w.weight, w.sensitivity) for w in net.links]
     net.update(0.01, "L1", 0.01)
     for link, (w, s) in zip(net.links, before, strict=True):
