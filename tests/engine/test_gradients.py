@@ -16,6 +16,7 @@ def _problem(activation, loss, output, k):
     for link in net.links:  # spread the weights so every activation works off its linear part
         link.weight = float(rng.uniform(-1.5, 1.5))
     X = rng.uniform(-2.0, 2.0, size=(6, 3))
+    Y: np.ndarray
     if output == "softmax":
         Y = rng.integers(0, k, size=6)
     elif loss == "cross_entropy":
