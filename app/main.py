@@ -1,29 +1,82 @@
-"""The ASGI app: `uvicorn app.main:app`, or `create_app()` in tests."""
+"""The ASGI app: `uvicorn app.main:app`, or `create_app(settings)` in tests."""
 
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import Any
 
-from fastapi import FastAPI, Request
+import anyio
+from fastapi import FastAPI, Request, Response, WebSocket
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from threadpoolctl import threadpool_limits
+
+from app import ws
+from app.config import config_schema
+from app.settings import Settings
+from app.store import SessionStore
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def create_app() -> FastAPI:
-    """The playground's app."""
-    app = FastAPI(title="Lernmi Playground", docs_url=None, redoc_url=None)
+def _version() -> str:
+    try:
+        return version("lernmi-playground")
+    except PackageNotFoundError:
+        return "0.0.0"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The playground's app, configured by `settings` (the environment's when None)."""
+    settings = settings or Settings()
+    store = SessionStore(settings)
+    app_version = _version()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # numpy's BLAS threads, process-wide: the engine's skinny products run best on one.
+        with threadpool_limits(limits=settings.blas_threads, user_api="blas"):
+            app.state.limiter = anyio.CapacityLimiter(settings.train_threads)
+            yield
+
+    app = FastAPI(title="Lernmi Playground", version=app_version, lifespan=lifespan)
+    app.state.settings = settings
+    app.state.store = store
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
     templates = Jinja2Templates(directory=ROOT / "templates")
 
-    @app.get("/healthz")
-    def healthz() -> dict[str, str]:
-        """Liveness: answers while the process serves requests."""
-        return {"status": "ok"}
+    @app.middleware("http")
+    async def frame_ancestors(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        response.headers["Content-Security-Policy"] = f"frame-ancestors {settings.frame_ancestors}"
+        return response
 
-    @app.get("/", response_class=HTMLResponse)
+    @app.get("/healthz")
+    def healthz() -> dict[str, Any]:
+        """Liveness, with the number of sessions this process holds."""
+        return {
+            "status": "ok",
+            "sessions": len(store.active),
+            "parked": len(store.parked),
+            "version": app_version,
+        }
+
+    @app.get("/api/config/schema")
+    def schema() -> dict[str, object]:
+        """The configuration a client may send, as JSON schema, with this server's limits."""
+        return config_schema(settings)
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index(request: Request) -> HTMLResponse:
         return templates.TemplateResponse(request, "index.html")
+
+    @app.websocket("/ws")
+    async def websocket(websocket: WebSocket) -> None:
+        await ws.serve(websocket, store, websocket.app.state.limiter, app_version)
 
     return app
 

@@ -7,7 +7,10 @@ def test_healthz_answers_ok():
     with TestClient(create_app()) as client:
         response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok"}
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["sessions"] == 0
+    assert body["version"]
 
 
 def test_index_serves_the_page_and_its_stylesheet():

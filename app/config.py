@@ -1,0 +1,140 @@
+"""A session's configuration: TF Playground's parameters and ours, validated at the boundary."""
+
+from typing import Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from app.settings import Settings
+from engine.datasets import DATASETS
+from engine.features import FEATURES
+
+OWN = "own"  # the dataset of the user's own points (drawn, uploaded or restored)
+CLASSIFICATION_DATASETS = (
+    *(name for name, spec in DATASETS.items() if spec.problem == "classification"),
+    OWN,
+)
+REGRESSION_DATASETS = (
+    *(name for name, spec in DATASETS.items() if spec.problem == "regression"),
+    OWN,
+)
+
+# What a change of each field does to a running session (TF Playground's rules, except that the
+# learning rate, the regularization rate and the optimizer keep the network).
+DATA_FIELDS = frozenset({"problem", "dataset", "reg_dataset", "n_classes", "noise", "perc_train"})
+NETWORK_FIELDS = frozenset(
+    {"activation", "regularization", "batch_size", "network_shape", "features", "init_zero", "loss"}
+)
+
+
+class InputError(ValueError):
+    """Bad input from a client: which field, and a sentence saying what is allowed."""
+
+    def __init__(self, field: str | None, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+class Config(BaseModel):
+    """Everything that defines a session's data and network. Names follow TF Playground's URL
+    keys in snake case (`learningRate` → `learning_rate`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    problem: Literal["classification", "regression"] = "classification"
+    dataset: str = "circle"  # the classification dataset
+    reg_dataset: str = "reg-plane"  # the regression dataset
+    n_classes: int = Field(2, ge=2, le=5, description="classes; 3 to 5 for blobs and spiral")
+    noise: int = Field(0, ge=0, le=50, description="percent, TF's slider")
+    perc_train: int = Field(50, ge=10, le=90, description="percent of the points that train")
+    batch_size: int = Field(10, ge=1, le=30)
+    learning_rate: float = Field(0.03, ge=0.00001, le=10)
+    activation: Literal["relu", "tanh", "sigmoid", "linear"] = "tanh"
+    regularization: Literal["none", "L1", "L2"] = "none"
+    regularization_rate: float = Field(0.0, ge=0, le=10)
+    network_shape: list[int] = Field(default_factory=lambda: [4, 2], max_length=64)
+    features: list[str] = Field(default_factory=lambda: ["x", "y"], min_length=1)
+    seed: str = Field("0.00000", min_length=1, max_length=64)  # same seed: same data, same weights
+    data_seed: str | None = Field(None, max_length=64)  # set by "regenerate": new data, same net
+    init_zero: bool = False
+    loss: Literal["square", "cross_entropy"] = "square"
+    optimizer: Literal["sgd", "momentum", "adam"] = "sgd"
+
+    @field_validator("dataset")
+    @classmethod
+    def _classification_dataset(cls, name: str) -> str:
+        if name not in CLASSIFICATION_DATASETS:
+            raise ValueError(f"dataset must be one of {', '.join(CLASSIFICATION_DATASETS)}")
+        return name
+
+    @field_validator("reg_dataset")
+    @classmethod
+    def _regression_dataset(cls, name: str) -> str:
+        if name not in REGRESSION_DATASETS:
+            raise ValueError(f"reg_dataset must be one of {', '.join(REGRESSION_DATASETS)}")
+        return name
+
+    @field_validator("features")
+    @classmethod
+    def _known_features(cls, names: list[str]) -> list[str]:
+        unknown = [name for name in names if name not in FEATURES]
+        if unknown or len(set(names)) != len(names):
+            raise ValueError(f"features must be distinct names among {', '.join(FEATURES)}")
+        return names
+
+    @field_validator("network_shape")
+    @classmethod
+    def _positive_layers(cls, shape: list[int]) -> list[int]:
+        if any(size < 1 for size in shape):
+            raise ValueError("every hidden layer needs at least 1 neuron")
+        return shape
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if self.n_classes > 2 and (
+            self.problem != "classification" or self.dataset not in ("blobs", "spiral", OWN)
+        ):
+            raise ValueError("n_classes above 2 needs dataset 'blobs', 'spiral' or 'own'")
+        if self.loss == "cross_entropy" and self.problem != "classification":
+            raise ValueError("loss 'cross_entropy' is for classification; use 'square'")
+        return self
+
+    @property
+    def active_dataset(self) -> str:
+        return self.dataset if self.problem == "classification" else self.reg_dataset
+
+    @property
+    def output_activation(self) -> str:
+        if self.problem == "regression":
+            return "linear"
+        return "softmax" if self.n_classes > 2 else "tanh"
+
+    @property
+    def layer_sizes(self) -> list[int]:
+        outputs = self.n_classes if self.output_activation == "softmax" else 1
+        return [len(self.features), *self.network_shape, outputs]
+
+    def check_limits(self, settings: Settings) -> None:
+        """The server's limits, which the model's static bounds cannot know."""
+        if len(self.network_shape) > settings.max_hidden_layers:
+            raise InputError(
+                "network_shape",
+                f"network_shape may have at most {settings.max_hidden_layers} hidden layers",
+            )
+        if any(size > settings.max_neurons for size in self.network_shape):
+            raise InputError(
+                "network_shape",
+                f"each hidden layer may have 1 to {settings.max_neurons} neurons",
+            )
+
+
+def config_schema(settings: Settings) -> dict[str, object]:
+    """Config's JSON schema with this server's limits filled in."""
+    schema = Config.model_json_schema()
+    shape = schema["properties"]["network_shape"]
+    shape["maxItems"] = settings.max_hidden_layers
+    shape["items"] = {"type": "integer", "minimum": 1, "maximum": settings.max_neurons}
+    schema["properties"]["dataset"]["enum"] = list(CLASSIFICATION_DATASETS)
+    schema["properties"]["reg_dataset"]["enum"] = list(REGRESSION_DATASETS)
+    schema["properties"]["features"]["items"] = {"enum": list(FEATURES)}
+    return schema

@@ -1,0 +1,79 @@
+"""A session's points: generated from the config's dataset, or the user's own, split in two."""
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from app.config import OWN, Config, InputError
+from app.settings import Settings
+from engine import datasets, features
+from engine.seeding import make_rng
+
+Array = NDArray[Any]
+
+
+@dataclass(frozen=True)
+class Data:
+    """Points (n, 2) with labels (n,) in a fixed order, which ones train, and the features."""
+
+    points: Array
+    labels: Array
+    train: NDArray[np.bool_]
+    X_train: Array
+    Y_train: Array
+    X_test: Array
+    Y_test: Array
+
+    def features_of(self, index: int, names: list[str]) -> Array:
+        """The feature vector of point `index`."""
+        row: Array = features.transform(self.points[index : index + 1], names)[0]
+        return row
+
+
+def build(config: Config, settings: Settings, own: tuple[Array, Array] | None) -> Data:
+    """The data `config` describes: its dataset (or `own` points), split by perc_train."""
+    if config.active_dataset == OWN:
+        if own is None or len(own[0]) == 0:
+            raise InputError("dataset", "dataset 'own' needs points: add some first")
+        points, labels = own
+    else:
+        spec = datasets.DATASETS[config.active_dataset]
+        points, labels = datasets.generate(
+            spec.name,
+            min(spec.default_points, settings.max_points),
+            config.noise / 100,
+            config.data_seed or config.seed,
+            n_classes=config.n_classes,
+        )
+    # TF: shuffle, then the first floor(N · ratio) points train; at least one does.
+    n = len(points)
+    order = make_rng(config.data_seed or config.seed).permutation(n)
+    train = np.zeros(n, dtype=bool)
+    train[order[: max(1, int(n * config.perc_train // 100))]] = True
+    names = config.features
+    return Data(
+        points,
+        labels,
+        train,
+        features.transform(points[train], names),
+        labels[train],
+        features.transform(points[~train], names) if not train.all() else np.zeros((0, len(names))),
+        labels[~train],
+    )
+
+
+def check_labels(labels: Array, config: Config) -> Array:
+    """Labels for own points, as the problem needs them: ±1, a class 0..k−1, or a value."""
+    if config.problem == "regression":
+        if (np.abs(labels) > 1).any():
+            raise InputError("points", "regression labels must be values from -1 to 1")
+        return labels.astype(np.float64)
+    if config.n_classes > 2:
+        if not (np.isin(labels, np.arange(config.n_classes))).all():
+            raise InputError("points", f"labels must be classes 0 to {config.n_classes - 1}")
+        return labels.astype(np.int64)
+    if not np.isin(labels, (-1.0, 1.0)).all():
+        raise InputError("points", "labels must be +1 or -1 for two classes")
+    return labels.astype(np.float64)

@@ -1,0 +1,51 @@
+"""A frame, the binary message the page draws from: a JSON header and deflated arrays.
+
+Layout: uint32 (little-endian) header length, the UTF-8 JSON header, then zlib-deflated bytes:
+the arrays its "blocks" list, one after another (docs/protocol.md, "Frames").
+"""
+
+import json
+import struct
+import zlib
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+NEURON_GRID = 20  # cells per side of each hidden neuron's map: the page's thumbnails
+OUTPUT_GRID = 100  # cells per side of the output map: TF Playground's heatmap
+COMPRESSION = 1  # zlib level: maps are smooth, so the fastest level already shrinks them ~3×
+
+
+def quantize(values: NDArray[Any], low: float, high: float) -> NDArray[np.uint8]:
+    """Values in [low, high] as bytes 0..255 (clamped): the page's colour scale needs no more."""
+    scaled = (np.asarray(values, dtype=np.float32) - low) * (255.0 / (high - low))
+    quantized: NDArray[np.uint8] = np.clip(np.rint(scaled), 0, 255).astype(np.uint8)
+    return quantized
+
+
+def encode(header: dict[str, Any], blocks: list[tuple[str, NDArray[Any], dict[str, Any]]]) -> bytes:
+    """A frame: `header` plus each (name, array, extra description) block, deflated together."""
+    described = [
+        {"name": name, "dtype": str(array.dtype), "shape": list(array.shape), **extra}
+        for name, array, extra in blocks
+    ]
+    head = json.dumps({**header, "blocks": described}, separators=(",", ":")).encode()
+    body = zlib.compress(
+        b"".join(np.ascontiguousarray(a).tobytes() for _, a, _ in blocks), COMPRESSION
+    )
+    return struct.pack("<I", len(head)) + head + body
+
+
+def decode(frame: bytes) -> tuple[dict[str, Any], dict[str, NDArray[Any]]]:
+    """The header and the named arrays of a frame (what a Python client does; tests use it)."""
+    (length,) = struct.unpack_from("<I", frame)
+    header = json.loads(frame[4 : 4 + length])
+    body = zlib.decompress(frame[4 + length :])
+    arrays, offset = {}, 0
+    for block in header["blocks"]:
+        dtype = np.dtype(block["dtype"])
+        count = int(np.prod(block["shape"]))
+        arrays[block["name"]] = np.frombuffer(body, dtype, count, offset).reshape(block["shape"])
+        offset += count * dtype.itemsize
+    return header, arrays

@@ -1,0 +1,213 @@
+"""The WebSocket protocol: one pydantic model per client message, close codes, error sentences.
+
+docs/protocol.md describes every message both ways; this module is the contract's source.
+"""
+
+import json
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
+from starlette import status
+
+from app.config import InputError
+
+WEIGHT_LIMIT = 100.0  # |weight| and |bias| a client may set by hand
+COORDINATE_LIMIT = 6.0  # points live in TF's domain [-6, 6]²
+
+# Close codes, by name (docs/protocol.md lists them with their reasons).
+CLOSE_BUSY = status.WS_1013_TRY_AGAIN_LATER  # max_sessions reached
+CLOSE_POLICY = status.WS_1008_POLICY_VIOLATION  # too many bad messages, or a foreign origin
+CLOSE_IDLE = 4000  # no message for idle_timeout_s
+
+
+class _Message(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
+
+
+class ConfigChange(_Message):
+    """Change any configuration fields; the rest stay."""
+
+    type: Literal["config"]
+    changes: dict[str, Any] = Field(min_length=1)
+
+
+class Play(_Message):
+    type: Literal["play"]
+
+
+class Pause(_Message):
+    type: Literal["pause"]
+
+
+class Step(_Message):
+    """Train one epoch."""
+
+    type: Literal["step"]
+
+
+class StepBatch(_Message):
+    """Train one mini-batch."""
+
+    type: Literal["step_batch"]
+
+
+class Reset(_Message):
+    """Rebuild the network from the same seed: the same initial weights (TF issue #25)."""
+
+    type: Literal["reset"]
+
+
+class NewSeed(_Message):
+    """A new seed (given, or drawn by the server): new data and new initial weights."""
+
+    type: Literal["new_seed"]
+    seed: str | None = Field(None, min_length=1, max_length=64)
+
+
+class Regenerate(_Message):
+    """New data from a new data seed; the network keeps its weights (TF's "regenerate")."""
+
+    type: Literal["regenerate"]
+
+
+class SetWeight(_Message):
+    type: Literal["set_weight"]
+    link: str = Field(max_length=64)  # a link id from the state, e.g. "x-1:0"
+    value: float = Field(ge=-WEIGHT_LIMIT, le=WEIGHT_LIMIT)
+
+
+class SetBias(_Message):
+    type: Literal["set_bias"]
+    neuron: str = Field(max_length=64)  # a neuron id from the state, e.g. "1:0"
+    value: float = Field(ge=-WEIGHT_LIMIT, le=WEIGHT_LIMIT)
+
+
+class Speed(_Message):
+    """Epochs per frame while playing, or "max": as many as the frame budget allows."""
+
+    type: Literal["speed"]
+    epochs_per_frame: int | str
+
+    @field_validator("epochs_per_frame")
+    @classmethod
+    def _count_or_max(cls, value: int | str) -> int | str:
+        if value != "max" and not (isinstance(value, int) and value >= 1):
+            raise ValueError('epochs_per_frame must be a whole number ≥ 1, or "max"')
+        return value
+
+
+Coordinate = Annotated[float, Field(ge=-COORDINATE_LIMIT, le=COORDINATE_LIMIT)]
+
+
+class AddPoints(_Message):
+    """Points [x, y, label] added to the session's own data (labels: ±1, a class, or a value)."""
+
+    type: Literal["add_points"]
+    points: list[tuple[Coordinate, Coordinate, float]] = Field(min_length=1)
+
+
+class RemovePoint(_Message):
+    """Remove the point nearest to [x, y]."""
+
+    type: Literal["remove_point"]
+    near: tuple[Coordinate, Coordinate]
+
+
+class ClearPoints(_Message):
+    type: Literal["clear_points"]
+
+
+class Explain(_Message):
+    """The explanation trace of one point: its index in the state's points."""
+
+    type: Literal["explain"]
+    index: int = Field(ge=0)
+
+
+class Ack(_Message):
+    """The client has drawn frame `frame`: the server may send the next."""
+
+    type: Literal["ack"]
+    frame: int = Field(ge=0)
+
+
+class Ping(_Message):
+    """Answered at once with a pong carrying `id`, the epoch and the playing state."""
+
+    type: Literal["ping"]
+    id: int | str | None = None
+
+
+class SnapshotRequest(_Message):
+    """Ask for a snapshot now (one also comes after changes, pauses and every few seconds)."""
+
+    type: Literal["snapshot"]
+
+
+class Restore(_Message):
+    """Rebuild the session from a snapshot the client held: weights come back bit for bit."""
+
+    type: Literal["restore"]
+    snapshot: dict[str, Any]
+
+
+ClientMessage = Annotated[
+    ConfigChange
+    | Play
+    | Pause
+    | Step
+    | StepBatch
+    | Reset
+    | NewSeed
+    | Regenerate
+    | SetWeight
+    | SetBias
+    | Speed
+    | AddPoints
+    | RemovePoint
+    | ClearPoints
+    | Explain
+    | Ack
+    | Ping
+    | SnapshotRequest
+    | Restore,
+    Field(discriminator="type"),
+]
+_CLIENT = TypeAdapter[ClientMessage](ClientMessage)
+
+
+def parse(text: str, max_bytes: int) -> ClientMessage:
+    """One client message from its JSON text; InputError says what is wrong and what is allowed."""
+    size = len(text.encode())
+    if size > max_bytes:
+        raise InputError(None, f"message of {size} bytes is over the limit of {max_bytes} bytes")
+    try:
+        data = json.loads(text)
+    except ValueError as error:
+        raise InputError(None, f"message is not valid JSON: {error}") from None
+    if not isinstance(data, dict):
+        raise InputError(None, 'a message must be a JSON object with a "type"')
+    try:
+        return _CLIENT.validate_python(data)
+    except ValidationError as error:
+        raise validation_error(error) from None
+
+
+def validation_error(error: ValidationError, prefix: str = "") -> InputError:
+    """The first problem pydantic found, as a field path and a sentence."""
+    first = error.errors(include_url=False)[0]
+    path = [str(part) for part in first["loc"]]
+    if path and path[0] in _TAGS:  # a union member's name: not part of the client's field path
+        path = path[1:]
+    field = ".".join([prefix, *path] if prefix else path) or None
+    message = first["msg"].removeprefix("Value error, ")
+    if first["type"] in ("union_tag_invalid", "union_tag_not_found"):
+        field = "type"
+        message = f"type must be one of {', '.join(sorted(_TAGS))}"
+    return InputError(field, f"{field}: {message}" if field else message)
+
+
+_TAGS = frozenset(
+    model.model_fields["type"].annotation.__args__[0]
+    for model in ClientMessage.__origin__.__args__  # type: ignore[attr-defined]
+)

@@ -1,0 +1,521 @@
+"""One browser session: its config, data and network, and what each client message does to them.
+
+No FastAPI here: a Session turns a message into a state change and the replies to send, and
+builds frames; app/ws.py moves bytes. Every method leaves the session unchanged when it raises.
+"""
+
+import asyncio
+import math
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from pydantic import ValidationError
+
+from app import data as session_data
+from app import frames, protocol
+from app.config import DATA_FIELDS, NETWORK_FIELDS, OWN, Config, InputError
+from app.settings import Settings
+from engine import Network, explain, features
+from engine.nodes import Link, Neuron
+
+HISTORY_LIMIT = 600  # loss-chart points kept; past it every other one is dropped
+SNAPSHOT_FORMAT = 1
+
+
+def new_seed() -> str:
+    """A seed in TF Playground's style ("0.59704")."""
+    return f"0.{secrets.randbelow(100_000):05d}"
+
+
+@dataclass
+class Reply:
+    """What handling one message produced: messages to send now, and whether to send a frame."""
+
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    frame: bool = False
+
+
+class Session:
+    """A browser session's playground."""
+
+    def __init__(self, settings: Settings, config: Config | None = None) -> None:
+        self.settings = settings
+        self.token = secrets.token_urlsafe(18)
+        # The connection layer holds this while it trains, builds a frame or applies a message,
+        # so those never interleave (one connection at a time, and a takeover, share it).
+        self.lock = asyncio.Lock()
+        self.config = config or Config(seed=new_seed())
+        self.config.check_limits(settings)
+        self.own: tuple[NDArray[Any], NDArray[Any]] | None = None  # the user's points and labels
+        self.playing = False
+        self.speed: int | str = 1  # epochs per frame, or "max"
+        self.diverged = False
+        self.frame_number = 0
+        self.history: list[tuple[int, float | None, float | None]] = []
+        self.data = session_data.build(self.config, settings, self.own)
+        self.net = self._new_network(self.config)
+        self._install(self.net)
+        self._after_change()
+
+    # -- building ---------------------------------------------------------------------------------
+    def _new_network(self, config: Config) -> Network:
+        return Network(
+            config.layer_sizes,
+            activation=config.activation,
+            output_activation=config.output_activation,
+            loss=config.loss,
+            seed=config.seed,
+            init_zero=config.init_zero,
+            optimizer=config.optimizer,
+            input_names=config.features,
+        )
+
+    def _install(self, net: Network) -> None:
+        self.net = net
+        self._grids: dict[int, NDArray[Any]] = {}
+        self._links: dict[str, Link] = {link.id: link for link in net.links}
+        self._neurons: dict[str, Neuron] = {neuron.id: neuron for neuron in net.neurons}
+        self._batch_order: np.ndarray | None = None
+        self._batch_start = 0
+
+    def _after_change(self) -> None:
+        """After anything but training: blame as it stands, over the whole training set."""
+        self.net.forward(self.data.X_train)
+        self.net.backward(self.data.Y_train)
+        self.sensitivity_kind = "full"
+        self.metrics = self._measure()
+
+    # -- messages ---------------------------------------------------------------------------------
+    def handle(self, message: Any) -> Reply:
+        """Apply one parsed client message. Raises InputError, leaving the session as it was."""
+        handler: Callable[[Any], Reply] = getattr(self, f"_on_{message.type}")
+        return handler(message)
+
+    def _on_config(self, message: protocol.ConfigChange) -> Reply:
+        try:
+            config = Config.model_validate({**self.config.model_dump(), **message.changes})
+        except ValidationError as error:
+            raise protocol.validation_error(error, "changes") from None
+        config.check_limits(self.settings)
+        changed = {
+            name for name in message.changes if getattr(config, name) != getattr(self.config, name)
+        }
+        if changed & (DATA_FIELDS | NETWORK_FIELDS | {"seed"}):
+            own = self.own
+            if config.active_dataset == OWN and own is not None:
+                own = (own[0], session_data.check_labels(own[1], config))
+            # New features need new feature columns; the points come out the same for a seed.
+            rebuild_data = changed & (DATA_FIELDS | {"seed", "features"})
+            data = session_data.build(config, self.settings, own) if rebuild_data else self.data
+            self._rebuild(config, data, own)
+        else:
+            self.config = config
+            if self.net.optimizer != config.optimizer:
+                self.net.optimizer = config.optimizer
+        return self._state_reply()
+
+    def _rebuild(self, config: Config, data: session_data.Data, own: Any) -> None:
+        """A new network for `config` (TF: a rebuild pauses and clears the chart)."""
+        net = self._new_network(config)
+        self.config, self.data, self.own = config, data, own
+        self._install(net)
+        self.playing = self.diverged = False
+        self.history = []
+        self._after_change()
+
+    def _on_play(self, _: protocol.Play) -> Reply:
+        if self.diverged:
+            raise InputError("type", "the network diverged: reset it before playing")
+        self.playing = True
+        return Reply(frame=True)
+
+    def _on_pause(self, _: protocol.Pause) -> Reply:
+        self.playing = False
+        return Reply([self.snapshot_message()], frame=True)
+
+    def _on_step(self, _: protocol.Step) -> Reply:
+        if self.diverged:
+            raise InputError("type", "the network diverged: reset it before stepping")
+        self.playing = False
+        self.train(1)
+        return Reply([self.snapshot_message()], frame=True)
+
+    def _on_step_batch(self, _: protocol.StepBatch) -> Reply:
+        if self.diverged:
+            raise InputError("type", "the network diverged: reset it before stepping")
+        self.playing = False
+        n = len(self.data.X_train)
+        if self._batch_order is None or self._batch_start >= n:
+            self._batch_order = self.net._rng.permutation(n)
+            self._batch_start = 0
+        chosen = self._batch_order[self._batch_start : self._batch_start + self.config.batch_size]
+        self._batch_start += len(chosen)
+        c = self.config
+        self.net.forward(self.data.X_train[chosen])
+        self.net.backward(self.data.Y_train[chosen])
+        self.net.update(c.learning_rate, c.regularization, c.regularization_rate)
+        if self._batch_start >= n:
+            self.net.epoch += 1
+        self.sensitivity_kind = "batch"
+        self._record()
+        return Reply(frame=True)
+
+    def _on_reset(self, _: protocol.Reset) -> Reply:
+        self._rebuild(self.config, self.data, self.own)
+        return self._state_reply()
+
+    def _on_new_seed(self, message: protocol.NewSeed) -> Reply:
+        config = self.config.model_copy(
+            update={"seed": message.seed or new_seed(), "data_seed": None}
+        )
+        self._rebuild(config, session_data.build(config, self.settings, self.own), self.own)
+        return self._state_reply()
+
+    def _on_regenerate(self, _: protocol.Regenerate) -> Reply:
+        if self.config.active_dataset == OWN:
+            raise InputError("dataset", "your own points cannot be regenerated")
+        config = self.config.model_copy(update={"data_seed": new_seed()})
+        self.data = session_data.build(config, self.settings, self.own)
+        self.config = config
+        self._after_change()
+        return self._state_reply()
+
+    def _on_set_weight(self, message: protocol.SetWeight) -> Reply:
+        link = self._links.get(message.link)
+        if link is None:
+            raise InputError("link", f"link {message.link!r} does not exist; ids are like 'x-1:0'")
+        link.weight = message.value
+        self._after_change()
+        return Reply([self._weights_message()], frame=True)
+
+    def _on_set_bias(self, message: protocol.SetBias) -> Reply:
+        neuron = self._neurons.get(message.neuron)
+        if neuron is None:
+            raise InputError(
+                "neuron", f"neuron {message.neuron!r} does not exist; ids are like '1:0'"
+            )
+        neuron.bias = message.value
+        self._after_change()
+        return Reply([self._weights_message()], frame=True)
+
+    def _on_speed(self, message: protocol.Speed) -> Reply:
+        limit = self.settings.max_epochs_per_frame
+        if isinstance(message.epochs_per_frame, int) and message.epochs_per_frame > limit:
+            raise InputError("epochs_per_frame", f'epochs_per_frame may be 1 to {limit}, or "max"')
+        self.speed = message.epochs_per_frame
+        return Reply()
+
+    def _on_add_points(self, message: protocol.AddPoints) -> Reply:
+        added = np.array(message.points, dtype=np.float64)
+        points, labels = self._own_points()
+        if len(points) + len(added) > self.settings.max_points:
+            raise InputError("points", f"a session holds at most {self.settings.max_points} points")
+        new_labels = session_data.check_labels(added[:, 2], self.config)
+        return self._use_own(
+            np.vstack([points, added[:, :2]]), np.concatenate([labels, new_labels])
+        )
+
+    def _on_remove_point(self, message: protocol.RemovePoint) -> Reply:
+        points, labels = self._own_points()
+        if len(points) == 0:
+            raise InputError("near", "there are no points to remove")
+        nearest = int(np.argmin(((points - np.array(message.near)) ** 2).sum(axis=1)))
+        keep = np.arange(len(points)) != nearest
+        return self._use_own(points[keep], labels[keep])
+
+    def _on_clear_points(self, _: protocol.ClearPoints) -> Reply:
+        return self._use_own(np.zeros((0, 2)), np.zeros(0))
+
+    def _own_points(self) -> tuple[np.ndarray, np.ndarray]:
+        """The points a user edits: their own, or a copy of the generated ones to start from."""
+        if self.config.active_dataset == OWN and self.own is not None:
+            return self.own
+        return self.data.points, np.asarray(self.data.labels)
+
+    def _use_own(self, points: np.ndarray, labels: np.ndarray) -> Reply:
+        """Make these the session's points; the network keeps learning on them (no reset)."""
+        key = "dataset" if self.config.problem == "classification" else "reg_dataset"
+        config = self.config.model_copy(update={key: OWN})
+        own = (points, session_data.check_labels(labels, config))
+        self.own, self.config = own, config
+        if len(points):
+            self.data = session_data.build(config, self.settings, own)
+            self._after_change()
+        else:
+            self.playing = False
+        return self._state_reply()
+
+    def _on_explain(self, message: protocol.Explain) -> Reply:
+        n = len(self.data.points)
+        if message.index >= n:
+            raise InputError("index", f"index must be a point's index, 0 to {n - 1}")
+        label = self.data.labels[message.index]
+        y = int(label) if self.config.output_activation == "softmax" else float(label)
+        x = self.data.features_of(message.index, self.config.features)
+        trace = explain.trace(self.net, list(x), y, self.config.learning_rate)
+        return Reply([{"type": "trace", "index": message.index, "trace": trace.to_dict()}])
+
+    def _on_ping(self, message: protocol.Ping) -> Reply:
+        return Reply(
+            [{"type": "pong", "id": message.id, "epoch": self.net.epoch, "playing": self.playing}]
+        )
+
+    def _on_snapshot(self, _: protocol.SnapshotRequest) -> Reply:
+        return Reply([self.snapshot_message()])
+
+    def _on_restore(self, message: protocol.Restore) -> Reply:
+        self.restore(message.snapshot)
+        return self._state_reply()
+
+    def _state_reply(self) -> Reply:
+        return Reply([self.state_message(), self.snapshot_message()], frame=True)
+
+    # -- training ---------------------------------------------------------------------------------
+    def train(self, epochs: int, seconds: float | None = None) -> int:
+        """Train `epochs` epochs, or until `seconds` pass (at least one), stopping at divergence;
+        returns how many ran."""
+        c, data = self.config, self.data
+        deadline = None if seconds is None else time.perf_counter() + seconds
+        done = 0
+        while done < epochs or (deadline is not None and time.perf_counter() < deadline):
+            loss = self.net.train_epoch(
+                data.X_train,
+                data.Y_train,
+                c.batch_size,
+                c.learning_rate,
+                c.regularization,
+                c.regularization_rate,
+            )
+            done += 1
+            if not math.isfinite(loss):
+                break
+        self.sensitivity_kind = "epoch"
+        self._record()
+        return done
+
+    def train_for(self, seconds: float) -> int:
+        """One frame's training: `speed` epochs, or as many as fit in `seconds` for "max"."""
+        if isinstance(self.speed, int):
+            return self.train(self.speed)
+        return self.train(1, seconds)
+
+    def _record(self) -> None:
+        self.metrics = self._measure()
+        train_loss = self.metrics["train_loss"]
+        if train_loss is None or not math.isfinite(train_loss):
+            self.diverged, self.playing = True, False
+        self.history.append((self.net.epoch, self.metrics["train_loss"], self.metrics["test_loss"]))
+        if len(self.history) > HISTORY_LIMIT:
+            self.history = self.history[::2]
+
+    def _measure(self) -> dict[str, float | None]:
+        """Train and test loss, and accuracy for classification (None where there is no data)."""
+        d = self.data
+        out: dict[str, float | None] = {}
+        for name, X, Y in (("train", d.X_train, d.Y_train), ("test", d.X_test, d.Y_test)):
+            if len(X) == 0:
+                out[f"{name}_loss"] = out[f"{name}_accuracy"] = None
+                continue
+            predicted = self.net.predict(X)
+            loss = self.net.loss(X, Y)
+            out[f"{name}_loss"] = loss if math.isfinite(loss) else None
+            out[f"{name}_accuracy"] = self._accuracy(predicted, Y)
+        return out
+
+    def _accuracy(self, predicted: np.ndarray, labels: np.ndarray) -> float | None:
+        if self.config.problem == "regression":
+            return None
+        if predicted.shape[1] > 1:
+            return float((predicted.argmax(axis=1) == labels).mean())
+        return float((np.where(predicted[:, 0] >= 0, 1.0, -1.0) == labels).mean())
+
+    # -- what the client is sent ------------------------------------------------------------------
+    def frame(self) -> bytes:
+        """The next frame: numbers, every neuron's map and the output map (app/frames.py)."""
+        self.frame_number += 1
+        P = self.net.parameters
+        sensitivities = P.epoch_grad if self.sensitivity_kind == "epoch" else P.grad
+        small = self.net.evaluate(self._grid(frames.NEURON_GRID))
+        big = self.net.evaluate(self._grid(frames.OUTPUT_GRID))
+        g, G = frames.NEURON_GRID, frames.OUTPUT_GRID
+        hidden = [m.reshape(-1, g, g) for m in small[:-1]]
+        low = 0.0 if self.config.output_activation == "softmax" else -1.0
+        header = {
+            "type": "frame",
+            "frame": self.frame_number,
+            "epoch": self.net.epoch,
+            **self.metrics,
+            "playing": self.playing,
+            "diverged": self.diverged,
+            "sensitivity": self.sensitivity_kind,
+        }
+        return frames.encode(
+            header,
+            [
+                ("params", P.values.astype(np.float32), {}),
+                ("sensitivities", sensitivities.astype(np.float32), {}),
+                (
+                    "neuron_maps",
+                    frames.quantize(
+                        np.concatenate(hidden) if hidden else np.zeros((0, g, g)), -1, 1
+                    ),
+                    {"range": [-1, 1]},
+                ),
+                (
+                    "output_maps",
+                    frames.quantize(big[-1].reshape(-1, G, G), low, 1),
+                    {"range": [low, 1]},
+                ),
+            ],
+        )
+
+    def _grid(self, density: int) -> np.ndarray:
+        if density not in self._grids:
+            self._grids[density] = features.transform(features.grid(density), self.config.features)
+        grid: NDArray[Any] = self._grids[density]
+        return grid
+
+    def state_message(self) -> dict[str, Any]:
+        """Everything the page needs to lay itself out: config, points, network, weights."""
+        net, d = self.net, self.data
+        s = self.settings
+        return {
+            "type": "state",
+            "config": self.config.model_dump(),
+            "limits": {
+                "max_hidden_layers": s.max_hidden_layers,
+                "max_neurons": s.max_neurons,
+                "max_points": s.max_points,
+                "max_fps": s.max_fps,
+                "max_epochs_per_frame": s.max_epochs_per_frame,
+            },
+            "points": {
+                "x": d.points[:, 0].tolist(),
+                "y": d.points[:, 1].tolist(),
+                "label": np.asarray(d.labels).tolist(),
+                "train": d.train.tolist(),
+            },
+            "network": {
+                "inputs": [node.name for node in net.inputs],
+                "layers": [
+                    {"activation": layer.activation.name, "neurons": [n.id for n in layer.neurons]}
+                    for layer in net.layers
+                ],
+                "links": [[link.id, link.source.id, link.dest.id] for link in net.links],
+                # The frames' params and sensitivities in order: per neuron, its links, its bias.
+                "params": [
+                    pid
+                    for neuron in net.neurons
+                    for pid in [*(link.id for link in neuron.links_in), neuron.id]
+                ],
+                "values": net.parameters.values.tolist(),
+            },
+            "epoch": net.epoch,
+            "playing": self.playing,
+            "speed": self.speed,
+            "diverged": self.diverged,
+            "history": self.history,
+            **self.metrics,
+        }
+
+    def _weights_message(self) -> dict[str, Any]:
+        return {"type": "weights", "values": self.net.parameters.values.tolist()}
+
+    def snapshot_message(self) -> dict[str, Any]:
+        return {"type": "snapshot", "snapshot": self.snapshot()}
+
+    def snapshot(self) -> dict[str, Any]:
+        """What a client keeps to get this session back anywhere, weights bit for bit."""
+        own = None
+        if self.config.active_dataset == OWN and self.own is not None:
+            own = np.column_stack([self.own[0], self.own[1]]).tolist()
+        return {
+            "format": SNAPSHOT_FORMAT,
+            "config": self.config.model_dump(),
+            "network": self.net.to_dict(),
+            "points": own,
+            "playing": self.playing,
+            "speed": self.speed,
+            "history": self.history,
+        }
+
+    def restore(self, snapshot: dict[str, Any]) -> None:
+        """Become the session `snapshot` describes. Raises InputError and changes nothing if it
+        does not hold together."""
+        if snapshot.get("format") != SNAPSHOT_FORMAT:
+            raise InputError("snapshot.format", f"snapshot.format must be {SNAPSHOT_FORMAT}")
+        try:
+            config = Config.model_validate(snapshot.get("config"))
+        except ValidationError as error:
+            raise protocol.validation_error(error, "snapshot.config") from None
+        config.check_limits(self.settings)
+        own = None
+        if snapshot.get("points") is not None:
+            own = self._restored_points(snapshot["points"], config)
+        try:
+            net = Network.from_dict(snapshot.get("network"))  # type: ignore[arg-type]
+        except (ValueError, TypeError, AttributeError) as error:
+            raise InputError("snapshot.network", f"snapshot.network: {error}") from None
+        expected = (config.layer_sizes, config.activation, config.output_activation, config.loss)
+        if (
+            list(net.layer_sizes),
+            net.activation,
+            net.output_activation,
+            net.loss_name,
+        ) != expected:
+            raise InputError("snapshot.network", "snapshot.network does not match snapshot.config")
+        speed = snapshot.get("speed", 1)
+        if not (
+            speed == "max"
+            or (isinstance(speed, int) and 1 <= speed <= self.settings.max_epochs_per_frame)
+        ):
+            raise InputError("snapshot.speed", 'snapshot.speed must be epochs per frame or "max"')
+        data = session_data.build(config, self.settings, own)
+        history = _history(snapshot.get("history", []))
+        self.config, self.data, self.own, self.speed, self.history = (
+            config,
+            data,
+            own,
+            speed,
+            history,
+        )
+        self._install(net)
+        self.diverged = False
+        self._after_change()
+        self.playing = bool(snapshot.get("playing", False))
+
+    def _restored_points(self, points: Any, config: Config) -> tuple[np.ndarray, np.ndarray]:
+        try:
+            array = np.array(points, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise InputError(
+                "snapshot.points", "snapshot.points must be [x, y, label] rows"
+            ) from None
+        limit = protocol.COORDINATE_LIMIT
+        if array.ndim != 2 or array.shape[1] != 3 or not np.isfinite(array).all():
+            raise InputError("snapshot.points", "snapshot.points must be [x, y, label] rows")
+        if len(array) > self.settings.max_points or (np.abs(array[:, :2]) > limit).any():
+            raise InputError(
+                "snapshot.points",
+                f"snapshot.points: at most {self.settings.max_points} points within ±{limit}",
+            )
+        return array[:, :2], session_data.check_labels(array[:, 2], config)
+
+
+def _history(rows: Any) -> list[tuple[int, float | None, float | None]]:
+    if not isinstance(rows, list) or len(rows) > HISTORY_LIMIT:
+        raise InputError("snapshot.history", f"snapshot.history: at most {HISTORY_LIMIT} rows")
+    try:
+        return [
+            (int(e), None if a is None else float(a), None if b is None else float(b))
+            for e, a, b in rows
+        ]
+    except (TypeError, ValueError):
+        raise InputError(
+            "snapshot.history", "snapshot.history rows are [epoch, train, test]"
+        ) from None

@@ -1,0 +1,64 @@
+"""The sessions of one process: connected ones, and dropped ones waiting to be resumed."""
+
+import time
+from dataclasses import dataclass, field
+
+from app.session import Session
+from app.settings import Settings
+
+
+class BusyError(Exception):
+    """Every session slot of this process is held by a connected client."""
+
+
+@dataclass
+class Holder:
+    """Who holds a connected session; `superseded` tells it another connection took over."""
+
+    session: Session
+    superseded: bool = False
+
+
+@dataclass
+class SessionStore:
+    """Sessions by token. A dropped session is parked for resume_grace_s, then forgotten."""
+
+    settings: Settings
+    active: dict[str, Holder] = field(default_factory=dict)
+    parked: dict[str, tuple[Session, float]] = field(default_factory=dict)  # token → (_, expiry)
+
+    def open(self, token: str | None) -> tuple[Holder, bool]:
+        """The session for `token` if it can be resumed (parked, or held by a connection this
+        one replaces), else a new one; and whether it was resumed. Raises BusyError when full."""
+        self._expire()
+        if token in self.parked:
+            session, _ = self.parked.pop(token)
+            return self._hold(session), True
+        if token in self.active:
+            self.active[token].superseded = True
+            return self._hold(self.active[token].session), True
+        if len(self.active) + len(self.parked) >= self.settings.max_sessions:
+            if not self.parked:
+                raise BusyError
+            oldest = min(self.parked, key=lambda t: self.parked[t][1])
+            del self.parked[oldest]
+        return self._hold(Session(self.settings)), False
+
+    def _hold(self, session: Session) -> Holder:
+        holder = Holder(session)
+        self.active[session.token] = holder
+        return holder
+
+    def release(self, holder: Holder) -> None:
+        """A connection ended: park its session for a resume, unless another took it over."""
+        token = holder.session.token
+        if holder.superseded or self.active.get(token) is not holder:
+            return
+        del self.active[token]
+        if self.settings.resume_grace_s > 0:
+            self.parked[token] = (holder.session, time.monotonic() + self.settings.resume_grace_s)
+
+    def _expire(self) -> None:
+        now = time.monotonic()
+        for token in [t for t, (_, expiry) in self.parked.items() if expiry <= now]:
+            del self.parked[token]

@@ -1,0 +1,205 @@
+"""The WebSocket endpoint: a receive loop, a play loop and a frame sender per connection.
+
+Training is decoupled from display: the play loop trains one frame's worth of epochs per tick
+(1/max_fps) whether or not frames go out; the sender sends the latest frame only when the client
+has acked the previous one, so a slow client gets fewer frames, never a queue. Training and
+frame building run in worker threads, a few at a time, so the event loop keeps serving sockets.
+"""
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+import anyio
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
+
+from app import protocol
+from app.config import InputError
+from app.settings import Settings
+from app.store import BusyError, Holder, SessionStore
+
+
+def origin_allowed(websocket: WebSocket, settings: Settings) -> bool:
+    """Non-browser clients send no Origin; a page may connect from this server or a listed site."""
+    origin = websocket.headers.get("origin")
+    if origin is None or "*" in settings.allowed_origins or origin in settings.allowed_origins:
+        return True
+    return urlsplit(origin).netloc == websocket.headers.get("host")
+
+
+async def serve(
+    websocket: WebSocket, store: SessionStore, limiter: anyio.CapacityLimiter, version: str
+) -> None:
+    """Run one client's connection to the end."""
+    settings = store.settings
+    if not origin_allowed(websocket, settings):
+        await websocket.close(code=protocol.CLOSE_POLICY, reason="origin not allowed")
+        return
+    await websocket.accept()
+    try:
+        holder, resumed = store.open(websocket.query_params.get("token"))
+    except BusyError:
+        reason = f"server busy: {settings.max_sessions} sessions open, try again later"
+        await websocket.close(code=protocol.CLOSE_BUSY, reason=reason)
+        return
+    connection = Connection(websocket, holder, settings, limiter)
+    try:
+        await connection.run(resumed, version)
+    finally:
+        store.release(holder)
+
+
+class Connection:
+    """One client's socket onto its session."""
+
+    def __init__(
+        self,
+        websocket: WebSocket,
+        holder: Holder,
+        settings: Settings,
+        limiter: anyio.CapacityLimiter,
+    ) -> None:
+        self.websocket = websocket
+        self.holder = holder
+        self.session = holder.session
+        self.settings = settings
+        self.limiter = limiter
+        self.interval = 1.0 / settings.max_fps
+        self.send_lock = asyncio.Lock()
+        self.frame_wanted = asyncio.Event()
+        self.acked = asyncio.Event()  # set while no frame awaits its ack
+        self.acked.set()
+        self.unacked: int | None = None
+        self.play_wanted = asyncio.Event()
+        self.bad_times: deque[float] = deque()
+
+    async def run(self, resumed: bool, version: str) -> None:
+        session = self.session
+        async with session.lock:
+            welcome = {"type": "welcome", "token": session.token, "resumed": resumed}
+            await self.send_json({**welcome, "version": version})
+            await self.send_json(session.state_message())
+            await self.send_json(session.snapshot_message())
+        self.frame_wanted.set()
+        self.play_wanted.set()
+        async with anyio.create_task_group() as tasks:
+            tasks.start_soon(self._play_loop)
+            tasks.start_soon(self._send_loop)
+            await self._receive_loop()
+            tasks.cancel_scope.cancel()
+
+    # -- the three loops ------------------------------------------------------------------------
+    async def _receive_loop(self) -> None:
+        while not self.holder.superseded:
+            try:
+                event = await asyncio.wait_for(
+                    self.websocket.receive(), timeout=self.settings.idle_timeout_s
+                )
+            except TimeoutError:
+                idle = f"closed after {self.settings.idle_timeout_s:g} s without a message"
+                await self.close(protocol.CLOSE_IDLE, idle)
+                return
+            except (WebSocketDisconnect, RuntimeError):
+                return
+            if event["type"] == "websocket.disconnect":
+                return
+            if not await self._handle(event.get("text")):
+                return
+        await self.close(protocol.CLOSE_IDLE, "the session was opened by another connection")
+
+    async def _handle(self, text: str | None) -> bool:
+        """Apply one message; False when the connection must close."""
+        try:
+            if text is None:
+                raise InputError(None, "messages must be JSON text, not binary")
+            message = protocol.parse(text, self.settings.max_message_bytes)
+            if isinstance(message, protocol.Ack):
+                self._ack(message.frame)
+                return True
+            async with self.session.lock:
+                reply = self.session.handle(message)
+        except InputError as error:
+            return await self._bad(error)
+        for outgoing in reply.messages:
+            await self.send_json(outgoing)
+        if reply.frame:
+            self.frame_wanted.set()
+        if self.session.playing:
+            self.play_wanted.set()
+        return True
+
+    async def _play_loop(self) -> None:
+        session = self.session
+        last_snapshot = time.monotonic()
+        while True:
+            await self.play_wanted.wait()
+            self.play_wanted.clear()
+            next_tick = time.monotonic()
+            while session.playing:
+                async with session.lock:
+                    if session.playing:
+                        await self._in_thread(session.train_for, self.interval * 0.6)
+                self.frame_wanted.set()
+                now = time.monotonic()
+                if now - last_snapshot >= self.settings.snapshot_interval_s:
+                    last_snapshot = now
+                    async with session.lock:
+                        snapshot = session.snapshot_message()
+                    await self.send_json(snapshot)
+                next_tick = max(next_tick + self.interval, now)
+                await asyncio.sleep(next_tick - now)
+
+    async def _send_loop(self) -> None:
+        last = -self.interval
+        while True:
+            await self.frame_wanted.wait()
+            await self.acked.wait()
+            wait = last + self.interval - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            self.frame_wanted.clear()
+            async with self.session.lock:
+                frame = await self._in_thread(self.session.frame)
+                number = self.session.frame_number
+            self.unacked = number
+            self.acked.clear()
+            last = time.monotonic()
+            async with self.send_lock:
+                await self.websocket.send_bytes(frame)
+
+    # -- helpers --------------------------------------------------------------------------------
+    def _ack(self, frame: int) -> None:
+        if frame == self.unacked:
+            self.unacked = None
+            self.acked.set()
+
+    async def _bad(self, error: InputError) -> bool:
+        """Tell the client what was wrong; a flood of bad messages closes the socket."""
+        await self.send_json({"type": "error", "field": error.field, "message": error.message})
+        now = time.monotonic()
+        self.bad_times.append(now)
+        while self.bad_times and self.bad_times[0] < now - self.settings.bad_message_window_s:
+            self.bad_times.popleft()
+        if len(self.bad_times) > self.settings.bad_message_limit:
+            limit = self.settings.bad_message_limit
+            window = self.settings.bad_message_window_s
+            await self.close(
+                protocol.CLOSE_POLICY, f"more than {limit} bad messages in {window:g} s"
+            )
+            return False
+        return True
+
+    async def _in_thread(self, fn: Callable[..., Any], *args: Any) -> Any:
+        return await anyio.to_thread.run_sync(fn, *args, limiter=self.limiter)
+
+    async def send_json(self, message: dict[str, Any]) -> None:
+        async with self.send_lock:
+            await self.websocket.send_json(message)
+
+    async def close(self, code: int, reason: str) -> None:
+        if self.websocket.application_state == WebSocketState.CONNECTED:
+            async with self.send_lock:
+                await self.websocket.close(code=code, reason=reason)
