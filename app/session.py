@@ -162,7 +162,6 @@ class Session:
         if self._batch_start >= n:
             self.net.epoch += 1
         self.sensitivity_kind = "batch"
-        self._record()
         return Reply(frame=True)
 
     def _on_reset(self, _: protocol.Reset) -> Reply:
@@ -293,9 +292,9 @@ class Session:
             )
             done += 1
             if not math.isfinite(loss):
+                self.diverged, self.playing = True, False
                 break
         self.sensitivity_kind = "epoch"
-        self._record()
         return done
 
     def train_for(self, seconds: float) -> int:
@@ -305,11 +304,15 @@ class Session:
         return self.train(1, seconds)
 
     def _record(self) -> None:
+        """Measure the losses for a frame, and add them to the chart (one point per epoch)."""
         self.metrics = self._measure()
-        train_loss = self.metrics["train_loss"]
-        if train_loss is None or not math.isfinite(train_loss):
+        if self.metrics["train_loss"] is None:
             self.diverged, self.playing = True, False
-        self.history.append((self.net.epoch, self.metrics["train_loss"], self.metrics["test_loss"]))
+        point = (self.net.epoch, self.metrics["train_loss"], self.metrics["test_loss"])
+        if self.history and self.history[-1][0] == point[0]:
+            self.history[-1] = point
+        else:
+            self.history.append(point)
         if len(self.history) > HISTORY_LIMIT:
             self.history = self.history[::2]
 
@@ -337,6 +340,11 @@ class Session:
     # -- what the client is sent ------------------------------------------------------------------
     def frame(self) -> bytes:
         """The next frame: numbers, every neuron's map and the output map (app/frames.py)."""
+        with np.errstate(over="ignore", invalid="ignore"):  # a diverged net's numbers are inf
+            return self._frame()
+
+    def _frame(self) -> bytes:
+        self._record()
         self.frame_number += 1
         P = self.net.parameters
         sensitivities = P.epoch_grad if self.sensitivity_kind == "epoch" else P.grad

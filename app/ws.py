@@ -9,7 +9,6 @@ frame building run in worker threads, a few at a time, so the event loop keeps s
 import asyncio
 import time
 from collections import deque
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -73,6 +72,7 @@ class Connection:
         self.acked = asyncio.Event()  # set while no frame awaits its ack
         self.acked.set()
         self.unacked: int | None = None
+        self.last_frame = -self.interval
         self.play_wanted = asyncio.Event()
         self.bad_times: deque[float] = deque()
 
@@ -119,6 +119,9 @@ class Connection:
             if isinstance(message, protocol.Ack):
                 self._ack(message.frame)
                 return True
+            if isinstance(message, protocol.Ping):  # answered at once: it measures latency
+                await self.send_json(self.session.handle(message).messages[0])
+                return True
             async with self.session.lock:
                 reply = self.session.handle(message)
         except InputError as error:
@@ -132,17 +135,24 @@ class Connection:
         return True
 
     async def _play_loop(self) -> None:
+        # One tick per 1/max_fps: `speed` epochs (or "max": most of the tick), and in the same
+        # trip to a worker thread the frame, if the client has acked the last one.
         session = self.session
         last_snapshot = time.monotonic()
         while True:
             await self.play_wanted.wait()
             self.play_wanted.clear()
             next_tick = time.monotonic()
-            while session.playing:
-                async with session.lock:
-                    if session.playing:
-                        await self._in_thread(session.train_for, self.interval * 0.6)
-                self.frame_wanted.set()
+            while True:
+                async with self.limiter, session.lock:
+                    if not session.playing:
+                        break
+                    framing = self.acked.is_set()
+                    frame = await anyio.to_thread.run_sync(self._tick, framing)
+                if frame is not None:
+                    await self._send_frame(frame)
+                else:
+                    self.frame_wanted.set()
                 now = time.monotonic()
                 if now - last_snapshot >= self.settings.snapshot_interval_s:
                     last_snapshot = now
@@ -152,23 +162,30 @@ class Connection:
                 next_tick = max(next_tick + self.interval, now)
                 await asyncio.sleep(next_tick - now)
 
+    def _tick(self, framing: bool) -> bytes | None:
+        """In a worker thread: one tick's training, and its frame when `framing`."""
+        self.session.train_for(self.interval * 0.5)
+        return self.session.frame() if framing else None
+
     async def _send_loop(self) -> None:
-        last = -self.interval
+        # Frames outside play (a step, a change, the last frame of a pause), once acked.
         while True:
             await self.frame_wanted.wait()
             await self.acked.wait()
-            wait = last + self.interval - time.monotonic()
-            if wait > 0:
-                await asyncio.sleep(wait)
+            await asyncio.sleep(max(0.0, self.last_frame + self.interval - time.monotonic()))
             self.frame_wanted.clear()
-            async with self.session.lock:
-                frame = await self._in_thread(self.session.frame)
-                number = self.session.frame_number
-            self.unacked = number
-            self.acked.clear()
-            last = time.monotonic()
-            async with self.send_lock:
-                await self.websocket.send_bytes(frame)
+            if self.session.playing:
+                continue  # the play loop sends the next frame at its next tick
+            async with self.limiter, self.session.lock:
+                frame = await anyio.to_thread.run_sync(self.session.frame)
+            await self._send_frame(frame)
+
+    async def _send_frame(self, frame: bytes) -> None:
+        self.unacked = self.session.frame_number
+        self.acked.clear()
+        self.last_frame = time.monotonic()
+        async with self.send_lock:
+            await self.websocket.send_bytes(frame)
 
     # -- helpers --------------------------------------------------------------------------------
     def _ack(self, frame: int) -> None:
@@ -191,9 +208,6 @@ class Connection:
             )
             return False
         return True
-
-    async def _in_thread(self, fn: Callable[..., Any], *args: Any) -> Any:
-        return await anyio.to_thread.run_sync(fn, *args, limiter=self.limiter)
 
     async def send_json(self, message: dict[str, Any]) -> None:
         async with self.send_lock:
