@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Frames are deflated by the app already: WebSocket compression would only spend CPU on them.
+UVICORN_FLAGS ?= --ws-per-message-deflate false
 
 .PHONY: run test lint types unit bench clean
 
@@ -22,7 +24,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 ## Serve the playground on http://$(HOST):$(PORT)
 run: $(VENV)/.installed-run
-	$(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT)
+	OPENBLAS_NUM_THREADS=1 $(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT) $(UVICORN_FLAGS)
 
 ## Lint, type-check and run every test
 test: lint types unit

@@ -1,6 +1,7 @@
 """How the server holds up: frames and epochs per second, ping round trips, frame size, memory.
 
-It starts the server itself, `uvicorn app.main:app --workers 2` on 127.0.0.1 and a free port
+It starts the server itself, `uvicorn app.main:app --workers 2 --ws-per-message-deflate false`
+(as `make run` does) on 127.0.0.1 and a free port
 (OPENBLAS_NUM_THREADS=1, LERNMI_MAX_SESSIONS raised), and drives it over its WebSocket as a page
 would: every client reads every message, text and binary, decodes each frame with
 `app.frames.decode` and acks it at once (the server sends no further frame until then). The
@@ -234,7 +235,7 @@ def wait_ready(server: Server) -> None:
 def start_server(log: Path) -> Server:
     port = free_port()
     command = [sys.executable, "-m", "uvicorn", "app.main:app", "--host", HOST]
-    command += ["--port", str(port), "--workers", str(WORKERS)]
+    command += ["--port", str(port), "--workers", str(WORKERS), "--ws-per-message-deflate", "false"]
     env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "LERNMI_MAX_SESSIONS": str(MAX_SESSIONS)}
     with log.open("ab") as out:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=out)

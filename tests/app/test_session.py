@@ -294,7 +294,7 @@ def test_a_snapshot_whose_network_does_not_fit_its_config_is_refused():
     snapshot = json.loads(json.dumps(session.snapshot()))
     snapshot["config"]["network_shape"] = [3]
     before = _unchanged(session)
-    with pytest.raises(InputError, match="does not match snapshot.config"):
+    with pytest.raises(InputError, match=r"does not match snapshot\.config"):
         _send(session, type="restore", snapshot=snapshot)
     assert _unchanged(session) == before
 
