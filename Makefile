@@ -4,8 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# Frames are deflated by the app already: WebSocket compression would only spend CPU on them.
-UVICORN_FLAGS ?= --ws-per-message-deflate false
+WORKERS ?= $(shell nproc 2>/dev/null || echo 1)
 
 .PHONY: run test lint types unit bench clean
 
@@ -24,7 +23,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 ## Serve the playground on http://$(HOST):$(PORT)
 run: $(VENV)/.installed-run
-	OPENBLAS_NUM_THREADS=1 $(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT) $(UVICORN_FLAGS)
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m app.serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
 ## Lint, type-check and run every test
 test: lint types unit
@@ -39,9 +38,10 @@ types: $(VENV)/.installed-test
 unit: $(VENV)/.installed-test
 	$(BIN)/pytest
 
-## Print the engine's speed figures (see docs/performance.md)
+## Print the engine's and the server's figures (see docs/performance.md)
 bench: $(VENV)/.installed-run
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m benchmarks.engine
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m benchmarks.load
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -324,8 +324,7 @@ class Session:
             if len(X) == 0:
                 out[f"{name}_loss"] = out[f"{name}_accuracy"] = None
                 continue
-            predicted = self.net.predict(X)
-            loss = self.net.loss(X, Y)
+            loss, predicted = self.net.score(X, Y)
             out[f"{name}_loss"] = loss if math.isfinite(loss) else None
             out[f"{name}_accuracy"] = self._accuracy(predicted, Y)
         return out

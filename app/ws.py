@@ -9,7 +9,9 @@ frame building run in worker threads, a few at a time, so the event loop keeps s
 import asyncio
 import time
 from collections import deque
-from typing import Any
+from collections.abc import Callable
+from contextlib import suppress
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import anyio
@@ -19,6 +21,9 @@ from app import protocol
 from app.config import InputError
 from app.settings import Settings
 from app.store import BusyError, Holder, SessionStore
+
+INLINE_S = 0.004  # work that has been taking less than this runs on the event loop
+T = TypeVar("T")
 
 
 def origin_allowed(websocket: WebSocket, settings: Settings) -> bool:
@@ -73,6 +78,7 @@ class Connection:
         self.acked.set()
         self.unacked: int | None = None
         self.last_frame = -self.interval
+        self.work_s = 0.0  # how long this session's work has taken lately (a running average)
         self.play_wanted = asyncio.Event()
         self.bad_times: deque[float] = deque()
 
@@ -135,8 +141,10 @@ class Connection:
         return True
 
     async def _play_loop(self) -> None:
-        # One tick per 1/max_fps: `speed` epochs (or "max": most of the tick), and in the same
-        # trip to a worker thread the frame, if the client has acked the last one.
+        # One tick per 1/max_fps: `speed` epochs (or "max": half the tick), and in the same trip
+        # to a worker thread the frame, when the client has acked the last one. A tick waits up
+        # to two intervals for that ack, so epochs and frames go together while the client
+        # keeps up; past that the client is slow, and training goes on without it.
         session = self.session
         last_snapshot = time.monotonic()
         while True:
@@ -144,11 +152,17 @@ class Connection:
             self.play_wanted.clear()
             next_tick = time.monotonic()
             while True:
-                async with self.limiter, session.lock:
+                patience = 2 * self.interval - (time.monotonic() - self.last_frame)
+                if not self.acked.is_set() and patience > 0:
+                    with suppress(TimeoutError):
+                        await asyncio.wait_for(self.acked.wait(), patience)
+                async with session.lock:
                     if not session.playing:
                         break
                     framing = self.acked.is_set()
-                    frame = await anyio.to_thread.run_sync(self._tick, framing)
+                    await self._run(session.train_for, self.interval * 0.5)
+                    await asyncio.sleep(0)  # let other sockets in between the two halves
+                    frame = await self._run(session.frame) if framing else None
                 if frame is not None:
                     await self._send_frame(frame)
                 else:
@@ -162,11 +176,6 @@ class Connection:
                 next_tick = max(next_tick + self.interval, now)
                 await asyncio.sleep(next_tick - now)
 
-    def _tick(self, framing: bool) -> bytes | None:
-        """In a worker thread: one tick's training, and its frame when `framing`."""
-        self.session.train_for(self.interval * 0.5)
-        return self.session.frame() if framing else None
-
     async def _send_loop(self) -> None:
         # Frames outside play (a step, a change, the last frame of a pause), once acked.
         while True:
@@ -176,9 +185,25 @@ class Connection:
             self.frame_wanted.clear()
             if self.session.playing:
                 continue  # the play loop sends the next frame at its next tick
-            async with self.limiter, self.session.lock:
-                frame = await anyio.to_thread.run_sync(self.session.frame)
+            async with self.session.lock:
+                frame = await self._run(self.session.frame)
             await self._send_frame(frame)
+
+    async def _run(self, work: Callable[..., T], *args: Any) -> T:
+        """`work` on the event loop while this session's work is quick: a trip to a worker thread
+        and back costs more than that. Longer work (speed "max", big networks) runs in a
+        worker thread, a few sessions' at a time, so the event loop keeps serving sockets."""
+        if self.work_s < INLINE_S:
+            return self._timed(work, *args)
+        async with self.limiter:
+            return await anyio.to_thread.run_sync(self._timed, work, *args)
+
+    def _timed(self, work: Callable[..., T], *args: Any) -> T:
+        # CPU time of this thread, so time spent waiting for the GIL does not count.
+        start = time.thread_time()
+        result = work(*args)
+        self.work_s = 0.7 * self.work_s + 0.3 * (time.thread_time() - start)
+        return result
 
     async def _send_frame(self, frame: bytes) -> None:
         self.unacked = self.session.frame_number

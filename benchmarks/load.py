@@ -1,7 +1,7 @@
 """How the server holds up: frames and epochs per second, ping round trips, frame size, memory.
 
-It starts the server itself, `uvicorn app.main:app --workers 2 --ws-per-message-deflate false`
-(as `make run` does) on 127.0.0.1 and a free port
+It starts the server itself as `make run` does, `python -m app.serve --workers 2` (uvicorn
+workers with a socket each, see app/serve.py) on 127.0.0.1 and a free port
 (OPENBLAS_NUM_THREADS=1, LERNMI_MAX_SESSIONS raised), and drives it over its WebSocket as a page
 would: every client reads every message, text and binary, decodes each frame with
 `app.frames.decode` and acks it at once (the server sends no further frame until then). The
@@ -234,8 +234,8 @@ def wait_ready(server: Server) -> None:
 
 def start_server(log: Path) -> Server:
     port = free_port()
-    command = [sys.executable, "-m", "uvicorn", "app.main:app", "--host", HOST]
-    command += ["--port", str(port), "--workers", str(WORKERS), "--ws-per-message-deflate", "false"]
+    command = [sys.executable, "-m", "app.serve", "--host", HOST]
+    command += ["--port", str(port), "--workers", str(WORKERS)]
     env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "LERNMI_MAX_SESSIONS": str(MAX_SESSIONS)}
     with log.open("ab") as out:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=out)
@@ -691,7 +691,7 @@ def print_environment(plan: Plan) -> None:
         ["Python", f"{platform.python_implementation()} {platform.python_version()}"],
         ["uvicorn", version("uvicorn")],
         ["websockets (server and client)", version("websockets")],
-        ["server", f"uvicorn --workers {WORKERS} on {HOST}, OPENBLAS_NUM_THREADS=1"],
+        ["server", f"python -m app.serve --workers {WORKERS} on {HOST}, OPENBLAS_NUM_THREADS=1"],
         ["OPENBLAS_NUM_THREADS (client)", os.environ.get("OPENBLAS_NUM_THREADS", "(unset)")],
         ["os.cpu_count()", str(os.cpu_count())],
         ["machine", f"{platform.system()} {platform.machine()}"],

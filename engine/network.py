@@ -234,6 +234,14 @@ class Network:
             self._forward(x.T, ws, self._params())
             return float(self._loss.value(ws.outs[-1], T).mean())
 
+    def score(self, X: ArrayLike, Y: ArrayLike) -> tuple[float, Array]:
+        """The mean loss over (X, Y) and the outputs (n, n_outputs), from one forward pass that
+        leaves every Neuron's stored batch as it was."""
+        outputs = self.evaluate(X, np.float64)[-1]
+        T = self._targets(Y, outputs.shape[1])
+        with np.errstate(over="ignore", invalid="ignore"):
+            return float(self._loss.value(outputs, T).mean()), outputs.T.copy()
+
     def predict(self, X: ArrayLike) -> Array:
         """Outputs (n, n_outputs) for X, leaving every Neuron's stored batch as it was."""
         return self.evaluate(X, np.float64, keep=False)[-1].T

@@ -258,3 +258,11 @@ def test_every_hidden_activation_trains_and_a_network_without_hidden_layers_too(
         for _ in range(30):
             last = net.train_epoch(X, Y, learning_rate=0.1)
         assert last < first, (sizes, activation)
+
+
+def test_score_gives_the_loss_and_the_outputs_of_one_pass():
+    X, Y = _data(n=12)
+    net = Network([2, 3, 1], seed=2)
+    loss, outputs = net.score(X, Y)
+    assert loss == pytest.approx(net.loss(X, Y), abs=1e-15)
+    np.testing.assert_array_equal(outputs, net.predict(X))
