@@ -337,13 +337,20 @@ class Session:
         return float((np.where(predicted[:, 0] >= 0, 1.0, -1.0) == labels).mean())
 
     # -- what the client is sent ------------------------------------------------------------------
-    def frame(self) -> bytes:
-        """The next frame: numbers, every neuron's map and the output map (app/frames.py)."""
-        with np.errstate(over="ignore", invalid="ignore"):  # a diverged net's numbers are inf
-            return self._frame()
+    def record(self) -> None:
+        """Measure the losses for the next frame and chart them (the first half of a frame)."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            self._record()
 
-    def _frame(self) -> bytes:
-        self._record()
+    def frame(self, record: bool = True) -> bytes:
+        """The next frame: numbers, every neuron's map and the output map (app/frames.py);
+        `record=False` when record() has just been called."""
+        with np.errstate(over="ignore", invalid="ignore"):  # a diverged net's numbers are inf
+            return self._frame(record)
+
+    def _frame(self, record: bool) -> bytes:
+        if record:
+            self._record()
         self.frame_number += 1
         P = self.net.parameters
         sensitivities = P.epoch_grad if self.sensitivity_kind == "epoch" else P.grad

@@ -160,9 +160,14 @@ class Connection:
                     if not session.playing:
                         break
                     framing = self.acked.is_set()
+                    # In slices, each a turn of the event loop, so other sockets get in between.
                     await self._run(session.train_for, self.interval * 0.5)
-                    await asyncio.sleep(0)  # let other sockets in between the two halves
-                    frame = await self._run(session.frame) if framing else None
+                    frame = None
+                    if framing:
+                        await asyncio.sleep(0)
+                        await self._run(session.record)
+                        await asyncio.sleep(0)
+                        frame = await self._run(session.frame, False)
                 if frame is not None:
                     await self._send_frame(frame)
                 else:
