@@ -70,7 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     stop(signal.SIGTERM, None)
     for worker in workers:
         worker.join()
-    return max((worker.exitcode or 0) for worker in workers)
+    # uvicorn re-raises the SIGTERM it shut down for: that is a clean stop too.
+    clean = (0, -signal.SIGTERM, -signal.SIGINT)
+    return 0 if all(worker.exitcode in clean for worker in workers) else 1
 
 
 if __name__ == "__main__":

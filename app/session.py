@@ -358,7 +358,7 @@ class Session:
         big = self.net.evaluate(self._grid(frames.OUTPUT_GRID))
         g, G = frames.NEURON_GRID, frames.OUTPUT_GRID
         hidden = [m.reshape(-1, g, g) for m in small[:-1]]
-        low = 0.0 if self.config.output_activation == "softmax" else -1.0
+        low = 0.0 if self.config.output_activation == "softmax" else -1.0  # probabilities: 0 to 1
         header = {
             "type": "frame",
             "frame": self.frame_number,
@@ -378,12 +378,12 @@ class Session:
                     frames.quantize(
                         np.concatenate(hidden) if hidden else np.zeros((0, g, g)), -1, 1
                     ),
-                    {"range": [-1, 1]},
+                    {"range": [-1.0, 1.0]},
                 ),
                 (
                     "output_maps",
                     frames.quantize(big[-1].reshape(-1, G, G), low, 1),
-                    {"range": [low, 1]},
+                    {"range": [low, 1.0]},
                 ),
             ],
         )

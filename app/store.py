@@ -1,5 +1,6 @@
 """The sessions of one process: connected ones, and dropped ones waiting to be resumed."""
 
+import asyncio
 import time
 from dataclasses import dataclass, field
 
@@ -13,10 +14,10 @@ class BusyError(Exception):
 
 @dataclass
 class Holder:
-    """Who holds a connected session; `superseded` tells it another connection took over."""
+    """Who holds a connected session; `taken` is set when another connection takes it over."""
 
     session: Session
-    superseded: bool = False
+    taken: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 @dataclass
@@ -35,7 +36,7 @@ class SessionStore:
             session, _ = self.parked.pop(token)
             return self._hold(session), True
         if token in self.active:
-            self.active[token].superseded = True
+            self.active[token].taken.set()
             return self._hold(self.active[token].session), True
         if len(self.active) + len(self.parked) >= self.settings.max_sessions:
             if not self.parked:
@@ -52,7 +53,7 @@ class SessionStore:
     def release(self, holder: Holder) -> None:
         """A connection ended: park its session for a resume, unless another took it over."""
         token = holder.session.token
-        if holder.superseded or self.active.get(token) is not holder:
+        if self.active.get(token) is not holder:
             return
         del self.active[token]
         if self.settings.resume_grace_s > 0:

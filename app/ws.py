@@ -94,12 +94,13 @@ class Connection:
         async with anyio.create_task_group() as tasks:
             tasks.start_soon(self._play_loop)
             tasks.start_soon(self._send_loop)
+            tasks.start_soon(self._watch_takeover)
             await self._receive_loop()
             tasks.cancel_scope.cancel()
 
     # -- the three loops ------------------------------------------------------------------------
     async def _receive_loop(self) -> None:
-        while not self.holder.superseded:
+        while True:
             try:
                 event = await asyncio.wait_for(
                     self.websocket.receive(), timeout=self.settings.idle_timeout_s
@@ -114,6 +115,9 @@ class Connection:
                 return
             if not await self._handle(event.get("text")):
                 return
+
+    async def _watch_takeover(self) -> None:
+        await self.holder.taken.wait()
         await self.close(protocol.CLOSE_IDLE, "the session was opened by another connection")
 
     async def _handle(self, text: str | None) -> bool:

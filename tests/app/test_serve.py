@@ -1,11 +1,18 @@
-"""The command `make run` uses starts a server that answers /healthz."""
+"""The commands that serve the app: `make run`'s (app.serve) and plain uvicorn; the docs' client."""
 
+import os
+import re
+import signal
 import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _free_port() -> int:
@@ -14,34 +21,66 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def test_uvicorn_serves_healthz_on_the_given_port():
+def _wait_healthy(server: subprocess.Popen[bytes], port: int) -> dict[str, object]:
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            response = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            body: dict[str, object] = response.json()
+            return body
+        except httpx.TransportError:
+            assert server.poll() is None, "the server exited"
+            assert time.monotonic() < deadline, "the server did not answer within 30 s"
+            time.sleep(0.1)
+
+
+@pytest.mark.parametrize(
+    ("command", "stopped"),
+    [
+        (["-m", "app.serve", "--workers", "2", "--host", "127.0.0.1", "--port"], 0),
+        # uvicorn re-raises the SIGTERM it stopped for
+        (["-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port"], -signal.SIGTERM),
+    ],
+    ids=["app.serve", "uvicorn"],
+)
+def test_the_server_answers_healthz_and_stops_on_sigterm(command, stopped):
     port = _free_port()
     server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "app.main:app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
+        [sys.executable, *command, str(port)],
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        cwd=ROOT,
     )
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                response = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
-                break
-            except httpx.TransportError:
-                assert server.poll() is None, server.stderr.read().decode() if server.stderr else ""
-                assert time.monotonic() < deadline, "the server did not answer within 20 s"
-                time.sleep(0.1)
-        assert response.status_code == 200
-        assert response.json()["status"] == "ok"
+        assert _wait_healthy(server, port)["status"] == "ok"
     finally:
-        server.terminate()
-        server.communicate(timeout=10)
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=20) == stopped
+
+
+def test_the_python_client_in_the_protocol_doc_plays_50_frames():
+    doc = (ROOT / "docs" / "protocol.md").read_text()
+    example = re.search(r"## A client in Python.*?```python\n(.*?)```", doc, re.S)
+    assert example is not None
+    assert len(example.group(1).strip().splitlines()) <= 20
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "app.serve", "--workers", "1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+    )
+    try:
+        _wait_healthy(server, port)
+        run = subprocess.run(
+            [sys.executable, "-c", example.group(1)],
+            env={**os.environ, "LERNMI_URL": f"ws://127.0.0.1:{port}/ws"},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+        assert re.fullmatch(r"epoch \d+: test loss \d\.\d{3}\n", run.stdout)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=20)

@@ -246,7 +246,7 @@ def test_multi_class_frames_carry_one_probability_map_per_class():
     session = _session(dataset="blobs", n_classes=4, loss="cross_entropy")
     header, arrays = frames.decode(session.frame())
     assert arrays["output_maps"].shape == (4, 100, 100)
-    assert header["blocks"][-1]["range"] == [0.0, 1]
+    assert header["blocks"][-1]["range"] == [0.0, 1.0]
     total = arrays["output_maps"].astype(int).sum(axis=0)
     assert abs(int(total.mean()) - 255) <= 4  # the probabilities add up to 1
 

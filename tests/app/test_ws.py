@@ -291,3 +291,16 @@ def test_healthz_counts_sessions_and_the_schema_has_the_limits():
 def test_pages_carry_the_frame_ancestors_policy():
     with TestClient(create_app(Settings(frame_ancestors="'self'"))) as http:
         assert http.get("/").headers["content-security-policy"] == "frame-ancestors 'self'"
+
+
+def test_a_second_connection_with_the_token_takes_the_session_over():
+    with TestClient(create_app(DEFAULT)) as http, http.websocket_connect("/ws") as first:
+        old = Client(first)
+        token = old.receive()["token"]
+        with http.websocket_connect(f"/ws?token={token}") as second:
+            new = Client(second)
+            assert new.receive()["resumed"] is True
+            closed = old.until_closed()
+            assert closed.code == protocol.CLOSE_IDLE
+            assert "another connection" in closed.reason
+            assert new.ping()["type"] == "pong"
