@@ -32,10 +32,13 @@ class Data:
         return row
 
 
-def build(config: Config, settings: Settings, own: tuple[Array, Array] | None) -> Data:
-    """The data `config` describes: its dataset (or `own` points), split by perc_train."""
+def build(
+    config: Config, settings: Settings, own: tuple[Array, Array] | None, empty_ok: bool = False
+) -> Data:
+    """The data `config` describes: its dataset (or `own` points), split by perc_train. Own
+    points may be none only when `empty_ok` (the user cleared them and will draw new ones)."""
     if config.active_dataset == OWN:
-        if own is None or len(own[0]) == 0:
+        if own is None or (len(own[0]) == 0 and not empty_ok):
             raise InputError("dataset", "dataset 'own' needs points: add some first")
         points, labels = own
     else:
@@ -51,7 +54,7 @@ def build(config: Config, settings: Settings, own: tuple[Array, Array] | None) -
     n = len(points)
     order = make_rng(config.data_seed or config.seed).permutation(n)
     train = np.zeros(n, dtype=bool)
-    train[order[: max(1, int(n * config.perc_train // 100))]] = True
+    train[order[: max(min(n, 1), n * config.perc_train // 100)]] = True
     names = config.features
     return Data(
         points,

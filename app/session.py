@@ -85,10 +85,17 @@ class Session:
 
     def _after_change(self) -> None:
         """After anything but training: blame as it stands, over the whole training set."""
-        self.net.forward(self.data.X_train)
-        self.net.backward(self.data.Y_train)
+        if len(self.data.X_train):
+            self.net.forward(self.data.X_train)
+            self.net.backward(self.data.Y_train)
         self.sensitivity_kind = "full"
         self.metrics = self._measure()
+
+    def _check_trainable(self) -> None:
+        if self.diverged:
+            raise InputError("type", "the network diverged: reset it first")
+        if len(self.data.X_train) == 0:
+            raise InputError("type", "there are no points to train on: add some first")
 
     # -- messages ---------------------------------------------------------------------------------
     def handle(self, message: Any) -> Reply:
@@ -129,8 +136,7 @@ class Session:
         self._after_change()
 
     def _on_play(self, _: protocol.Play) -> Reply:
-        if self.diverged:
-            raise InputError("type", "the network diverged: reset it before playing")
+        self._check_trainable()
         self.playing = True
         return Reply(frame=True)
 
@@ -139,15 +145,13 @@ class Session:
         return Reply([self.snapshot_message()], frame=True)
 
     def _on_step(self, _: protocol.Step) -> Reply:
-        if self.diverged:
-            raise InputError("type", "the network diverged: reset it before stepping")
+        self._check_trainable()
         self.playing = False
         self.train(1)
         return Reply([self.snapshot_message()], frame=True)
 
     def _on_step_batch(self, _: protocol.StepBatch) -> Reply:
-        if self.diverged:
-            raise InputError("type", "the network diverged: reset it before stepping")
+        self._check_trainable()
         self.playing = False
         n = len(self.data.X_train)
         if self._batch_order is None or self._batch_start >= n:
@@ -241,18 +245,17 @@ class Session:
         key = "dataset" if self.config.problem == "classification" else "reg_dataset"
         config = self.config.model_copy(update={key: OWN})
         own = (points, session_data.check_labels(labels, config))
+        self.data = session_data.build(config, self.settings, own, empty_ok=True)
         self.own, self.config = own, config
-        if len(points):
-            self.data = session_data.build(config, self.settings, own)
-            self._after_change()
-        else:
-            self.playing = False
+        self.playing = self.playing and len(points) > 0
+        self._after_change()
         return self._state_reply()
 
     def _on_explain(self, message: protocol.Explain) -> Reply:
         n = len(self.data.points)
         if message.index >= n:
-            raise InputError("index", f"index must be a point's index, 0 to {n - 1}")
+            allowed = f"0 to {n - 1}" if n else "none: there are no points"
+            raise InputError("index", f"index must be a point's index: {allowed}")
         label = self.data.labels[message.index]
         y = int(label) if self.config.output_activation == "softmax" else float(label)
         x = self.data.features_of(message.index, self.config.features)

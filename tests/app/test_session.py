@@ -154,6 +154,10 @@ def test_adding_removing_and_clearing_points_makes_them_the_sessions_own():
     _send(session, type="clear_points")
     assert session.own is not None
     assert len(session.own[0]) == 0
+    assert session.state_message()["points"]["x"] == []
+    with pytest.raises(InputError, match="no points to train on"):
+        _send(session, type="play")
+    session.frame()  # the network's maps still draw
     _send(session, type="add_points", points=[[2.0, 2.0, 1], [-2.0, -2.0, -1], [0, 3, 1]])
     assert len(session.data.points) == 3
     assert session.data.train.sum() == 1  # floor(3 · 50 %) points train
@@ -188,7 +192,7 @@ def test_a_diverging_network_pauses_says_so_and_reset_recovers_it():
     assert not session.playing
     header, _ = frames.decode(session.frame())
     assert header["diverged"] is True
-    with pytest.raises(InputError, match="diverged: reset it"):
+    with pytest.raises(InputError, match="diverged: reset it first"):
         _send(session, type="play")
     _send(session, type="reset")
     assert not session.diverged
@@ -268,7 +272,7 @@ def test_multi_class_frames_carry_one_probability_map_per_class():
         ({"type": "speed", "epochs_per_frame": 5000}, "epochs_per_frame", "1 to 1000"),
         ({"type": "add_points", "points": [[9, 0, 1]]}, "points.0.0", "less than or equal to 6"),
         ({"type": "add_points", "points": [[1, 0, 0.5]]}, "points", "+1 or -1"),
-        ({"type": "explain", "index": 500}, "index", "0 to 499"),
+        ({"type": "explain", "index": 500}, "index", "index: 0 to 499"),
         ({"type": "regenerate_now"}, "type", "regenerate, remove_point"),
         (
             {"type": "restore", "snapshot": {"format": 1, "config": {"noise": 99}}},
