@@ -82,6 +82,7 @@ class Session:
         self._neurons: dict[str, Neuron] = {neuron.id: neuron for neuron in net.neurons}
         self._batch_order: np.ndarray | None = None
         self._batch_start = 0
+        self.epoch_s = 0.0  # CPU seconds an epoch takes (a running average; 0: not measured yet)
 
     def _after_change(self) -> None:
         """After anything but training: blame as it stands, over the whole training set."""
@@ -284,6 +285,7 @@ class Session:
         c, data = self.config, self.data
         deadline = None if seconds is None else time.perf_counter() + seconds
         done = 0
+        start = time.thread_time()
         while done < epochs or (deadline is not None and time.perf_counter() < deadline):
             loss = self.net.train_epoch(
                 data.X_train,
@@ -297,8 +299,16 @@ class Session:
             if not math.isfinite(loss):
                 self.diverged, self.playing = True, False
                 break
+        per_epoch = (time.thread_time() - start) / done
+        self.epoch_s = per_epoch if self.epoch_s == 0 else 0.7 * self.epoch_s + 0.3 * per_epoch
         self.sensitivity_kind = "epoch"
         return done
+
+    def tick_cost(self) -> float:
+        """What train_for will cost, in CPU seconds: infinite while unknown or open-ended."""
+        if not isinstance(self.speed, int) or self.epoch_s == 0:
+            return math.inf
+        return self.speed * self.epoch_s
 
     def train_for(self, seconds: float) -> int:
         """One frame's training: `speed` epochs, or as many as fit in `seconds` for "max"."""

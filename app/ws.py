@@ -1,9 +1,12 @@
-"""The WebSocket endpoint: a receive loop, a play loop and a frame sender per connection.
+"""The WebSocket endpoint: per connection a receive loop, a play loop, a frame sender and a
+takeover watch.
 
-Training is decoupled from display: the play loop trains one frame's worth of epochs per tick
-(1/max_fps) whether or not frames go out; the sender sends the latest frame only when the client
-has acked the previous one, so a slow client gets fewer frames, never a queue. Training and
-frame building run in worker threads, a few at a time, so the event loop keeps serving sockets.
+Training is decoupled from display. While playing, a tick every 1/max_fps trains `speed` epochs
+and, when the client has acked the last frame, builds the next one in the same turn. A tick waits
+at most two intervals for that ack and then trains without it: a slow client gets fewer frames,
+never a queue, and never holds training back. Work that has been quick runs on the event loop in
+slices (train, losses, frame), so sockets get turns in between; longer work (speed "max", big
+networks) runs in a few worker threads, so the event loop keeps serving every socket.
 """
 
 import asyncio
@@ -22,7 +25,7 @@ from app.config import InputError
 from app.settings import Settings
 from app.store import BusyError, Holder, SessionStore
 
-INLINE_S = 0.004  # work that has been taking less than this runs on the event loop
+INLINE_S = 0.004  # CPU seconds: work expected to take less runs on the event loop
 T = TypeVar("T")
 
 
@@ -78,7 +81,7 @@ class Connection:
         self.acked.set()
         self.unacked: int | None = None
         self.last_frame = -self.interval
-        self.work_s = 0.0  # how long this session's work has taken lately (a running average)
+        self.frame_s = 0.0  # CPU seconds a frame has taken lately (a running average)
         self.play_wanted = asyncio.Event()
         self.bad_times: deque[float] = deque()
 
@@ -98,7 +101,7 @@ class Connection:
             await self._receive_loop()
             tasks.cancel_scope.cancel()
 
-    # -- the three loops ------------------------------------------------------------------------
+    # -- the loops --------------------------------------------------------------------------------
     async def _receive_loop(self) -> None:
         while True:
             try:
@@ -165,13 +168,13 @@ class Connection:
                         break
                     framing = self.acked.is_set()
                     # In slices, each a turn of the event loop, so other sockets get in between.
-                    await self._run(session.train_for, self.interval * 0.5)
+                    await self._run(session.tick_cost(), session.train_for, self.interval * 0.5)
                     frame = None
                     if framing:
                         await asyncio.sleep(0)
-                        await self._run(session.record)
+                        await self._run(self.frame_s, session.record)
                         await asyncio.sleep(0)
-                        frame = await self._run(session.frame, False)
+                        frame = await self._run(self.frame_s, self._timed, session.frame, False)
                 if frame is not None:
                     await self._send_frame(frame)
                 else:
@@ -195,23 +198,24 @@ class Connection:
             if self.session.playing:
                 continue  # the play loop sends the next frame at its next tick
             async with self.session.lock:
-                frame = await self._run(self.session.frame)
+                frame = await self._run(self.frame_s, self._timed, self.session.frame)
             await self._send_frame(frame)
 
-    async def _run(self, work: Callable[..., T], *args: Any) -> T:
-        """`work` on the event loop while this session's work is quick: a trip to a worker thread
-        and back costs more than that. Longer work (speed "max", big networks) runs in a
-        worker thread, a few sessions' at a time, so the event loop keeps serving sockets."""
-        if self.work_s < INLINE_S:
-            return self._timed(work, *args)
+    async def _run(self, cost_s: float, work: Callable[..., T], *args: Any) -> T:
+        """`work` on the event loop when it should cost under INLINE_S of CPU: a trip to a worker
+        thread and back costs more than that. Longer work (speed "max", many epochs a frame,
+        work not measured yet) runs in a worker thread, a few sessions' at a time, so the event
+        loop keeps serving every socket."""
+        if cost_s < INLINE_S:
+            return work(*args)
         async with self.limiter:
-            return await anyio.to_thread.run_sync(self._timed, work, *args)
+            return await anyio.to_thread.run_sync(work, *args)
 
-    def _timed(self, work: Callable[..., T], *args: Any) -> T:
-        # CPU time of this thread, so time spent waiting for the GIL does not count.
+    def _timed(self, frame: Callable[..., bytes], *args: Any) -> bytes:
+        """Build a frame and keep track of what frames cost (CPU time, not GIL waits)."""
         start = time.thread_time()
-        result = work(*args)
-        self.work_s = 0.7 * self.work_s + 0.3 * (time.thread_time() - start)
+        result = frame(*args)
+        self.frame_s = 0.7 * self.frame_s + 0.3 * (time.thread_time() - start)
         return result
 
     async def _send_frame(self, frame: bytes) -> None:

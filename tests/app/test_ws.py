@@ -1,6 +1,7 @@
 """The WebSocket endpoint through Starlette's TestClient: flow, backpressure, limits, resume."""
 
 import json
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -304,3 +305,19 @@ def test_a_second_connection_with_the_token_takes_the_session_over():
             assert closed.code == protocol.CLOSE_IDLE
             assert "another connection" in closed.reason
             assert new.ping()["type"] == "pong"
+
+
+def test_long_training_runs_off_the_event_loop_so_pings_stay_quick():
+    with connected() as (c, _):
+        shape = {"network_shape": [8] * 6, "features": ["x", "y", "xSquared", "ySquared"]}
+        c.send(type="config", changes=shape)
+        c.until("state")
+        c.send(type="speed", epochs_per_frame=1000)  # seconds of work a tick
+        c.send(type="play")
+        c.ping()
+        time.sleep(0.3)  # well into the first tick's seconds of training
+        started = time.monotonic()
+        pong = c.ping()
+        assert time.monotonic() - started < 0.5
+        assert pong["playing"] is True
+        c.send(type="pause")
