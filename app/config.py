@@ -2,7 +2,14 @@
 
 from typing import Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from app.settings import Settings
 from engine.datasets import DATASETS
@@ -60,18 +67,12 @@ class Config(BaseModel):
     loss: Literal["square", "cross_entropy"] = "square"
     optimizer: Literal["sgd", "momentum", "adam"] = "sgd"
 
-    @field_validator("dataset")
+    @field_validator("dataset", "reg_dataset")
     @classmethod
-    def _classification_dataset(cls, name: str) -> str:
-        if name not in CLASSIFICATION_DATASETS:
-            raise ValueError(f"dataset must be one of {', '.join(CLASSIFICATION_DATASETS)}")
-        return name
-
-    @field_validator("reg_dataset")
-    @classmethod
-    def _regression_dataset(cls, name: str) -> str:
-        if name not in REGRESSION_DATASETS:
-            raise ValueError(f"reg_dataset must be one of {', '.join(REGRESSION_DATASETS)}")
+    def _known_dataset(cls, name: str, info: ValidationInfo) -> str:
+        allowed = CLASSIFICATION_DATASETS if info.field_name == "dataset" else REGRESSION_DATASETS
+        if name not in allowed:
+            raise ValueError(f"{info.field_name} must be one of {', '.join(allowed)}")
         return name
 
     @field_validator("features")

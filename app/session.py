@@ -17,14 +17,11 @@ from numpy.typing import NDArray
 from pydantic import ValidationError
 
 from app import data as session_data
-from app import frames, protocol
+from app import protocol, wire
 from app.config import DATA_FIELDS, NETWORK_FIELDS, OWN, Config, InputError
 from app.settings import Settings
 from engine import Network, explain, features
 from engine.nodes import Link, Neuron
-
-HISTORY_LIMIT = 600  # loss-chart points kept; past it every other one is dropped
-SNAPSHOT_FORMAT = 1
 
 
 def new_seed() -> str:
@@ -326,7 +323,7 @@ class Session:
             self.history[-1] = point
         else:
             self.history.append(point)
-        if len(self.history) > HISTORY_LIMIT:
+        if len(self.history) > wire.HISTORY_LIMIT:  # thin the chart evenly
             self.history = self.history[::2]
 
     def _measure(self) -> dict[str, float | None]:
@@ -349,106 +346,28 @@ class Session:
             return float((predicted.argmax(axis=1) == labels).mean())
         return float((np.where(predicted[:, 0] >= 0, 1.0, -1.0) == labels).mean())
 
-    # -- what the client is sent ------------------------------------------------------------------
+    # -- what the client is sent (app/wire.py) ---------------------------------------------------
     def record(self) -> None:
         """Measure the losses for the next frame and chart them (the first half of a frame)."""
         with np.errstate(over="ignore", invalid="ignore"):
             self._record()
 
     def frame(self, record: bool = True) -> bytes:
-        """The next frame: numbers, every neuron's map and the output map (app/frames.py);
-        `record=False` when record() has just been called."""
-        with np.errstate(over="ignore", invalid="ignore"):  # a diverged net's numbers are inf
-            return self._frame(record)
-
-    def _frame(self, record: bool) -> bytes:
+        """The next frame; `record=False` when record() has just been called."""
         if record:
-            self._record()
+            self.record()
         self.frame_number += 1
-        P = self.net.parameters
-        sensitivities = P.epoch_grad if self.sensitivity_kind == "epoch" else P.grad
-        small = self.net.evaluate(self._grid(frames.NEURON_GRID))
-        big = self.net.evaluate(self._grid(frames.OUTPUT_GRID))
-        g, G = frames.NEURON_GRID, frames.OUTPUT_GRID
-        hidden = [m.reshape(-1, g, g) for m in small[:-1]]
-        low = 0.0 if self.config.output_activation == "softmax" else -1.0  # probabilities: 0 to 1
-        header = {
-            "type": "frame",
-            "frame": self.frame_number,
-            "epoch": self.net.epoch,
-            **self.metrics,
-            "playing": self.playing,
-            "diverged": self.diverged,
-            "sensitivity": self.sensitivity_kind,
-        }
-        return frames.encode(
-            header,
-            [
-                ("params", P.values.astype(np.float32), {}),
-                ("sensitivities", sensitivities.astype(np.float32), {}),
-                (
-                    "neuron_maps",
-                    frames.quantize(
-                        np.concatenate(hidden) if hidden else np.zeros((0, g, g)), -1, 1
-                    ),
-                    {"range": [-1.0, 1.0]},
-                ),
-                (
-                    "output_maps",
-                    frames.quantize(big[-1].reshape(-1, G, G), low, 1),
-                    {"range": [low, 1.0]},
-                ),
-            ],
-        )
+        return wire.frame(self)
 
-    def _grid(self, density: int) -> np.ndarray:
+    def grid(self, density: int) -> NDArray[Any]:
+        """The features of the density × density heatmap grid, computed once per network."""
         if density not in self._grids:
             self._grids[density] = features.transform(features.grid(density), self.config.features)
         grid: NDArray[Any] = self._grids[density]
         return grid
 
     def state_message(self) -> dict[str, Any]:
-        """Everything the page needs to lay itself out: config, points, network, weights."""
-        net, d = self.net, self.data
-        s = self.settings
-        return {
-            "type": "state",
-            "config": self.config.model_dump(),
-            "limits": {
-                "max_hidden_layers": s.max_hidden_layers,
-                "max_neurons": s.max_neurons,
-                "max_points": s.max_points,
-                "max_fps": s.max_fps,
-                "max_epochs_per_frame": s.max_epochs_per_frame,
-            },
-            "points": {
-                "x": d.points[:, 0].tolist(),
-                "y": d.points[:, 1].tolist(),
-                "label": np.asarray(d.labels).tolist(),
-                "train": d.train.tolist(),
-            },
-            "network": {
-                "inputs": [node.name for node in net.inputs],
-                "layers": [
-                    {"activation": layer.activation.name, "neurons": [n.id for n in layer.neurons]}
-                    for layer in net.layers
-                ],
-                "links": [[link.id, link.source.id, link.dest.id] for link in net.links],
-                # The frames' params and sensitivities in order: per neuron, its links, its bias.
-                "params": [
-                    pid
-                    for neuron in net.neurons
-                    for pid in [*(link.id for link in neuron.links_in), neuron.id]
-                ],
-                "values": net.parameters.values.tolist(),
-            },
-            "epoch": net.epoch,
-            "playing": self.playing,
-            "speed": self.speed,
-            "diverged": self.diverged,
-            "history": self.history,
-            **self.metrics,
-        }
+        return wire.state(self)
 
     def _weights_message(self) -> dict[str, Any]:
         return {"type": "weights", "values": self.net.parameters.values.tolist()}
@@ -457,92 +376,21 @@ class Session:
         return {"type": "snapshot", "snapshot": self.snapshot()}
 
     def snapshot(self) -> dict[str, Any]:
-        """What a client keeps to get this session back anywhere, weights bit for bit."""
-        own = None
-        if self.config.active_dataset == OWN and self.own is not None:
-            own = np.column_stack([self.own[0], self.own[1]]).tolist()
-        return {
-            "format": SNAPSHOT_FORMAT,
-            "config": self.config.model_dump(),
-            "network": self.net.to_dict(),
-            "points": own,
-            "playing": self.playing,
-            "speed": self.speed,
-            "history": self.history,
-        }
+        return wire.snapshot(self)
 
     def restore(self, snapshot: dict[str, Any]) -> None:
         """Become the session `snapshot` describes. Raises InputError and changes nothing if it
         does not hold together."""
-        if snapshot.get("format") != SNAPSHOT_FORMAT:
-            raise InputError("snapshot.format", f"snapshot.format must be {SNAPSHOT_FORMAT}")
-        try:
-            config = Config.model_validate(snapshot.get("config"))
-        except ValidationError as error:
-            raise protocol.validation_error(error, "snapshot.config") from None
-        config.check_limits(self.settings)
-        own = None
-        if snapshot.get("points") is not None:
-            own = self._restored_points(snapshot["points"], config)
-        try:
-            net = Network.from_dict(snapshot.get("network"))  # type: ignore[arg-type]
-        except (ValueError, TypeError, AttributeError) as error:
-            raise InputError("snapshot.network", f"snapshot.network: {error}") from None
-        expected = (config.layer_sizes, config.activation, config.output_activation, config.loss)
-        if (
-            list(net.layer_sizes),
-            net.activation,
-            net.output_activation,
-            net.loss_name,
-        ) != expected:
-            raise InputError("snapshot.network", "snapshot.network does not match snapshot.config")
-        speed = snapshot.get("speed", 1)
-        if not (
-            speed == "max"
-            or (isinstance(speed, int) and 1 <= speed <= self.settings.max_epochs_per_frame)
-        ):
-            raise InputError("snapshot.speed", 'snapshot.speed must be epochs per frame or "max"')
-        data = session_data.build(config, self.settings, own)
-        history = _history(snapshot.get("history", []))
+        r = wire.read_snapshot(snapshot, self.settings)
+        data = session_data.build(r.config, self.settings, r.own)
         self.config, self.data, self.own, self.speed, self.history = (
-            config,
+            r.config,
             data,
-            own,
-            speed,
-            history,
+            r.own,
+            r.speed,
+            r.history,
         )
-        self._install(net)
+        self._install(r.net)
         self.diverged = False
         self._after_change()
-        self.playing = bool(snapshot.get("playing", False))
-
-    def _restored_points(self, points: Any, config: Config) -> tuple[np.ndarray, np.ndarray]:
-        try:
-            array = np.array(points, dtype=np.float64)
-        except (TypeError, ValueError):
-            raise InputError(
-                "snapshot.points", "snapshot.points must be [x, y, label] rows"
-            ) from None
-        limit = protocol.COORDINATE_LIMIT
-        if array.ndim != 2 or array.shape[1] != 3 or not np.isfinite(array).all():
-            raise InputError("snapshot.points", "snapshot.points must be [x, y, label] rows")
-        if len(array) > self.settings.max_points or (np.abs(array[:, :2]) > limit).any():
-            raise InputError(
-                "snapshot.points",
-                f"snapshot.points: at most {self.settings.max_points} points within ±{limit}",
-            )
-        return array[:, :2], session_data.check_labels(array[:, 2], config)
-
-
-def _history(rows: Any) -> list[tuple[int, float | None, float | None]]:
-    if not isinstance(rows, list) or len(rows) > HISTORY_LIMIT:
-        raise InputError("snapshot.history", f"snapshot.history: at most {HISTORY_LIMIT} rows")
-    try:
-        return [
-            (int(e), None if a is None else float(a), None if b is None else float(b))
-            for e, a, b in rows
-        ]
-    except (TypeError, ValueError):
-        raise InputError(
-            "snapshot.history", "snapshot.history rows are [epoch, train, test]"
-        ) from None
+        self.playing = r.playing
