@@ -321,3 +321,23 @@ def test_long_training_runs_off_the_event_loop_so_pings_stay_quick():
         assert time.monotonic() - started < 0.5
         assert pong["playing"] is True
         c.send(type="pause")
+
+
+def test_a_diverging_network_pauses_with_a_diverged_frame_and_reset_recovers():
+    with connected() as (c, _):
+        c.ack()
+        changes = {"problem": "regression", "learning_rate": 10, "activation": "linear"}
+        c.send(type="config", changes=changes)
+        c.until("state")
+        c.send(type="speed", epochs_per_frame=20)
+        c.send(type="play")
+        while not (frame := c.until("frame"))["diverged"]:
+            pass
+        assert frame["playing"] is False
+        assert frame["train_loss"] is None
+        c.send(type="play")
+        assert "diverged" in c.until("error")["message"]
+        c.send(type="reset")
+        state = c.until("state")
+        assert state["diverged"] is False
+        assert state["train_loss"] is not None
