@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= $(shell nproc 2>/dev/null || echo 1)
 
-.PHONY: run test lint types unit bench clean
+.PHONY: run test lint types unit js bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Lernmi Playground needs Python 3.11 or newer; set PYTHON=/path/to/python3.11")'
@@ -26,7 +26,7 @@ run: $(VENV)/.installed-run
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m app.serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
 ## Lint, type-check and run every test
-test: lint types unit
+test: lint types unit js
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
@@ -37,6 +37,11 @@ types: $(VENV)/.installed-test
 
 unit: $(VENV)/.installed-test
 	$(BIN)/pytest
+
+## The page's pure modules (hash codec, colours, frames), with Node's own test runner
+js:
+	@command -v node >/dev/null || { echo "make test needs Node.js 18 or newer for tests/js"; exit 1; }
+	node --test tests/js/
 
 ## Print the engine's and the server's figures (see docs/performance.md)
 bench: $(VENV)/.installed-run

@@ -1,0 +1,87 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { parseHash, serializeHash } from "../../static/js/hash.js";
+
+// A real TF Playground link, from its issue tracker (shared/reference/tf-playground.md).
+const TF_LINK =
+  "#activation=tanh&batchSize=10&dataset=circle&regDataset=reg-plane&learningRate=0.03" +
+  "&regularizationRate=0&noise=0&networkShape=4,2&seed=0.59704&showTestData=false" +
+  "&discretize=false&percTrainData=50&x=true&y=true&xTimesY=false&xSquared=false" +
+  "&ySquared=false&cosX=false&sinX=false&cosY=false&sinY=false&collectStats=false" +
+  "&problem=classification&initZero=false&hideText=false";
+
+test("TF Playground's link opens with its configuration", () => {
+  const { config, ui, hidden } = parseHash(TF_LINK);
+  assert.deepEqual(config, {
+    activation: "tanh",
+    batch_size: 10,
+    dataset: "circle",
+    reg_dataset: "reg-plane",
+    learning_rate: 0.03,
+    regularization_rate: 0,
+    noise: 0,
+    network_shape: [4, 2],
+    seed: "0.59704",
+    perc_train: 50,
+    features: ["x", "y"],
+    problem: "classification",
+    init_zero: false,
+  });
+  assert.deepEqual(ui, { showTestData: false, discretize: false, collectStats: false, hideText: false });
+  assert.deepEqual(hidden, []);
+});
+
+test("writing that configuration back gives TF's link, key for key", () => {
+  const { config, ui } = parseHash(TF_LINK);
+  assert.equal(serializeHash(config, ui), TF_LINK);
+});
+
+test("a short link sets only what it names; absent features keep TF's defaults", () => {
+  const { config } = parseHash("#networkShape=8,8,8&dataset=spiral&xSquared=true");
+  assert.deepEqual(config, {
+    network_shape: [8, 8, 8],
+    dataset: "spiral",
+    features: ["x", "y", "xSquared"],
+  });
+});
+
+test("any value but false is true, as in TF", () => {
+  assert.deepEqual(parseHash("#x=false&sinY=1").config.features, ["y", "sinY"]);
+  assert.equal(parseHash("#initZero=yes").config.init_zero, true);
+});
+
+test("an empty networkShape means no hidden layer", () => {
+  assert.deepEqual(parseHash("#networkShape=").config.network_shape, []);
+  assert.equal(serializeHash({ network_shape: [] }).includes("networkShape=&"), true);
+});
+
+test("regularization is absent for none and named otherwise", () => {
+  assert.equal(parseHash("#activation=relu").config.regularization, undefined);
+  assert.equal(parseHash("#regularization=L1").config.regularization, "L1");
+  assert.ok(!serializeHash({ regularization: "none" }).includes("regularization="));
+  assert.ok(serializeHash({ regularization: "L2" }).startsWith("#regularization=L2&"));
+});
+
+test("our keys follow TF's style after its own", () => {
+  const hash = serializeHash({ loss: "cross_entropy", optimizer: "adam", n_classes: 3 });
+  assert.ok(hash.endsWith("&loss=cross_entropy&optimizer=adam&nClasses=3"));
+  assert.deepEqual(parseHash(hash).config, {
+    features: ["x", "y"],
+    loss: "cross_entropy",
+    optimizer: "adam",
+    n_classes: 3,
+  });
+});
+
+test("NAME_hide keys list the controls an embed hides", () => {
+  assert.deepEqual(parseHash("#playButton_hide=true&sinX_hide=true&noise_hide=false").hidden, [
+    "playButton",
+    "sinX",
+  ]);
+  assert.ok(serializeHash({}, {}, ["playButton"]).endsWith("&playButton_hide=true"));
+});
+
+test("unknown keys and numbers that are not numbers are ignored", () => {
+  assert.deepEqual(parseHash("#colour=red&batchSize=ten&learningRate=&networkShape=4,x").config, {});
+});
