@@ -1,0 +1,95 @@
+// The page's one WebSocket to its session (docs/protocol.md): it keeps the session's token and
+// last snapshot in storage, reconnects after a drop, and restores from the snapshot when the
+// server no longer knows the token, so nothing a person built is lost.
+
+import { decodeFrame } from "./frames.js";
+
+const TOKEN = "lernmi.token";
+const SNAPSHOT = "lernmi.snapshot";
+const BUSY = 1013; // the server holds its maximum of sessions
+const POLICY = 1008; // refused: a foreign page, or too many bad messages
+const RETRY_MS = [500, 1000, 2000, 5000, 10000]; // waits between reconnection attempts
+
+export class Connection {
+  /**
+   * url: the WebSocket address; storage: localStorage or alike; on.message(msg) gets every JSON
+   * message, on.frame(frame) every decoded frame, on.status(status, reason) the state of the
+   * connection: "connecting", "live", "busy", "refused" or "reconnecting".
+   */
+  constructor(url, storage, on, { WebSocketImpl = globalThis.WebSocket, setTimer = setTimeout } = {}) {
+    this.url = url;
+    this.storage = storage;
+    this.on = on;
+    this.WebSocketImpl = WebSocketImpl;
+    this.setTimer = setTimer;
+    this.attempt = 0;
+    this.socket = null;
+    this.closed = false;
+  }
+
+  open() {
+    const token = this.storage.getItem(TOKEN);
+    const url = token ? `${this.url}?token=${encodeURIComponent(token)}` : this.url;
+    this.status(this.attempt ? "reconnecting" : "connecting");
+    const socket = new this.WebSocketImpl(url);
+    socket.binaryType = "arraybuffer";
+    socket.onmessage = (event) => this.receive(event.data);
+    socket.onclose = (event) => this.dropped(event.code, event.reason);
+    this.socket = socket;
+  }
+
+  /** Send one message (an object) if the socket is open; returns whether it went. */
+  send(message) {
+    if (!this.socket || this.socket.readyState !== 1) return false;
+    this.socket.send(JSON.stringify(message));
+    return true;
+  }
+
+  /** Tell the server frame `number` is drawn: only then does the next one come. */
+  ack(number) {
+    return this.send({ type: "ack", frame: number });
+  }
+
+  close() {
+    this.closed = true;
+    this.socket?.close();
+  }
+
+  async receive(data) {
+    if (typeof data !== "string") {
+      this.on.frame?.(await decodeFrame(data));
+      return;
+    }
+    const message = JSON.parse(data);
+    if (message.type === "welcome") {
+      this.attempt = 0;
+      this.status("live");
+      const snapshot = this.storage.getItem(SNAPSHOT);
+      if (!message.resumed && snapshot && this.storage.getItem(TOKEN)) {
+        // The server forgot us (restarted, or another replica): bring the session back.
+        this.send({ type: "restore", snapshot: JSON.parse(snapshot) });
+      }
+      this.storage.setItem(TOKEN, message.token);
+    } else if (message.type === "snapshot") {
+      this.storage.setItem(SNAPSHOT, JSON.stringify(message.snapshot));
+    }
+    this.on.message?.(message);
+  }
+
+  dropped(code, reason) {
+    this.socket = null;
+    if (this.closed) return;
+    if (code === POLICY) {
+      this.status("refused", reason);
+      return;
+    }
+    this.status(code === BUSY ? "busy" : "reconnecting", reason);
+    const wait = RETRY_MS[Math.min(this.attempt, RETRY_MS.length - 1)];
+    this.attempt += 1;
+    this.setTimer(() => this.open(), wait);
+  }
+
+  status(status, reason = "") {
+    this.on.status?.(status, reason);
+  }
+}

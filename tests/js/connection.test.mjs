@@ -1,0 +1,107 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { Connection } from "../../static/js/connection.js";
+
+class FakeSocket {
+  static made = [];
+  constructor(url) {
+    this.url = url;
+    this.readyState = 1;
+    this.sent = [];
+    FakeSocket.made.push(this);
+  }
+  send(text) {
+    this.sent.push(JSON.parse(text));
+  }
+  close() {}
+  serverSays(message) {
+    return this.onmessage({ data: JSON.stringify(message) });
+  }
+}
+
+function setup(stored = {}) {
+  FakeSocket.made = [];
+  const storage = new Map(Object.entries(stored));
+  const store = { getItem: (k) => storage.get(k) ?? null, setItem: (k, v) => storage.set(k, v) };
+  const seen = { messages: [], statuses: [], timers: [] };
+  const connection = new Connection(
+    "ws://host/ws",
+    store,
+    {
+      message: (m) => seen.messages.push(m.type),
+      status: (s, reason) => seen.statuses.push(reason ? `${s}: ${reason}` : s),
+    },
+    { WebSocketImpl: FakeSocket, setTimer: (fn, ms) => seen.timers.push([fn, ms]) },
+  );
+  connection.open();
+  return { connection, storage, seen, socket: () => FakeSocket.made.at(-1) };
+}
+
+test("a first visit connects without a token and keeps the one it is given", async () => {
+  const { storage, seen, socket } = setup();
+  assert.equal(socket().url, "ws://host/ws");
+  await socket().serverSays({ type: "welcome", token: "T1", resumed: false });
+  assert.equal(storage.get("lernmi.token"), "T1");
+  assert.deepEqual(seen.statuses, ["connecting", "live"]);
+  assert.deepEqual(socket().sent, []);
+});
+
+test("a return visit resumes with its token", () => {
+  const { socket } = setup({ "lernmi.token": "T 1" });
+  assert.equal(socket().url, "ws://host/ws?token=T%201");
+});
+
+test("when the server no longer knows the token, the last snapshot is restored", async () => {
+  const snapshot = { format: 1, network: { epoch: 12 } };
+  const { storage, socket } = setup({ "lernmi.token": "old", "lernmi.snapshot": JSON.stringify(snapshot) });
+  await socket().serverSays({ type: "welcome", token: "new", resumed: false });
+  assert.deepEqual(socket().sent, [{ type: "restore", snapshot }]);
+  assert.equal(storage.get("lernmi.token"), "new");
+});
+
+test("a resumed session needs no restore", async () => {
+  const { socket } = setup({ "lernmi.token": "T", "lernmi.snapshot": "{}" });
+  await socket().serverSays({ type: "welcome", token: "T", resumed: true });
+  assert.deepEqual(socket().sent, []);
+});
+
+test("every snapshot is kept for later", async () => {
+  const { storage, socket } = setup();
+  await socket().serverSays({ type: "snapshot", snapshot: { format: 1, epoch: 3 } });
+  assert.deepEqual(JSON.parse(storage.get("lernmi.snapshot")), { format: 1, epoch: 3 });
+});
+
+test("a drop reconnects after a growing wait, with the token", async () => {
+  const { seen, socket } = setup();
+  await socket().serverSays({ type: "welcome", token: "T", resumed: false });
+  socket().onclose({ code: 1006, reason: "" });
+  assert.equal(seen.statuses.at(-1), "reconnecting");
+  assert.equal(seen.timers[0][1], 500);
+  seen.timers[0][0]();
+  assert.equal(socket().url, "ws://host/ws?token=T");
+  socket().onclose({ code: 1006, reason: "" });
+  assert.equal(seen.timers[1][1], 1000);
+});
+
+test("a busy server is shown with its reason and tried again", () => {
+  const { seen, socket } = setup();
+  socket().onclose({ code: 1013, reason: "server busy: 200 sessions open, try again later" });
+  assert.equal(seen.statuses.at(-1), "busy: server busy: 200 sessions open, try again later");
+  assert.equal(seen.timers.length, 1);
+});
+
+test("a refused connection is not retried", () => {
+  const { seen, socket } = setup();
+  socket().onclose({ code: 1008, reason: "origin not allowed" });
+  assert.equal(seen.statuses.at(-1), "refused: origin not allowed");
+  assert.equal(seen.timers.length, 0);
+});
+
+test("acks name the frame drawn; nothing is sent on a closed socket", () => {
+  const { connection, socket } = setup();
+  assert.equal(connection.ack(4), true);
+  assert.deepEqual(socket().sent, [{ type: "ack", frame: 4 }]);
+  socket().readyState = 3;
+  assert.equal(connection.ack(5), false);
+});
