@@ -38,10 +38,9 @@ types: $(VENV)/.installed-test
 unit: $(VENV)/.installed-test
 	$(BIN)/pytest
 
-## The page's pure modules (hash codec, colours, frames), with Node's own test runner
-js:
-	@command -v node >/dev/null || { echo "make test needs Node.js 18 or newer for tests/js"; exit 1; }
-	node --test tests/js/
+## The page's modules (hash codec, colours, frames, connection), with Node's own test runner
+js: $(VENV)/.installed-test
+	$(BIN)/node --test tests/js/
 
 ## Print the engine's and the server's figures (see docs/performance.md)
 bench: $(VENV)/.installed-run
