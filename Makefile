@@ -40,7 +40,7 @@ unit: $(VENV)/.installed-test
 
 ## The page's modules (hash codec, colours, frames, connection), with Node's own test runner
 js: $(VENV)/.installed-test
-	$(BIN)/node --test tests/js/
+	$(BIN)/node --test tests/js/*.test.mjs
 
 ## Print the engine's and the server's figures (see docs/performance.md)
 bench: $(VENV)/.installed-run
