@@ -1,0 +1,259 @@
+// The playground page: controls send messages, the socket stores what arrives, and one
+// requestAnimationFrame loop draws the latest frame, then acks it (docs/protocol.md).
+
+import { diverging, paint } from "./colors.js";
+import { Connection } from "./connection.js";
+import { parseHash, serializeHash } from "./hash.js";
+import { drawNetwork } from "./network.js";
+
+const CLASSIFICATION = ["circle", "xor", "gauss", "spiral", "moons", "checkerboard", "blobs"];
+const REGRESSION = ["reg-plane", "reg-gauss"];
+const ALL_FEATURES = ["x", "y", "xSquared", "ySquared", "xTimesY", "sinX", "sinY", "cosX", "cosY"];
+const NEW_LAYER_NEURONS = 2; // TF: a new layer starts with 2 neurons
+
+const $ = (id) => document.getElementById(id);
+const store = { state: null, frame: null, dirty: false, drawn: 0 };
+const view = { ui: { showTestData: false, discretize: false }, hidden: [], sensitivity: false };
+
+const link = parseHash(location.hash);
+Object.assign(view.ui, link.ui);
+view.hidden = link.hidden;
+let linkApplied = false;
+
+const socketUrl = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws`;
+const connection = new Connection(socketUrl, localStorage, {
+  message(message) {
+    if (message.type === "welcome" && !linkApplied) {
+      linkApplied = true;
+      if (Object.keys(link.config).length) connection.send({ type: "config", changes: link.config });
+    } else if (message.type === "state") {
+      store.state = message;
+      showControls(message);
+      history.replaceState(null, "", serializeHash(message.config, view.ui, view.hidden));
+      store.dirty = true;
+    } else if (message.type === "weights" && store.state) {
+      store.state.network.values = message.values;
+    } else if (message.type === "error") {
+      $("status").textContent = message.message;
+    }
+  },
+  frame(frame) {
+    store.frame = frame;
+    store.dirty = true;
+  },
+  status(status, reason) {
+    $("status").textContent = reason ? `${status}: ${reason}` : status;
+  },
+});
+
+const send = (message) => connection.send(message);
+const change = (changes) => send({ type: "config", changes });
+
+// -- controls ----------------------------------------------------------------------------------
+function showControls(state) {
+  const c = state.config;
+  for (const id of ["activation", "regularization", "problem", "optimizer", "loss"]) $(id).value = c[id];
+  $("learning_rate").value = String(c.learning_rate);
+  $("regularization_rate").value = String(c.regularization_rate);
+  $("speed").value = String(state.speed);
+  for (const id of ["perc_train", "noise", "batch_size"]) {
+    $(id).value = c[id];
+    $(`${id}_out`).textContent = c[id];
+  }
+  $("layers").value = c.network_shape.length;
+  $("layers_out").textContent = c.network_shape.length;
+  showDatasets(c);
+  showFeatures(c);
+  showNeurons(c);
+}
+
+function showDatasets(c) {
+  const names = c.problem === "classification" ? CLASSIFICATION : REGRESSION;
+  const active = c.problem === "classification" ? c.dataset : c.reg_dataset;
+  $("datasets").replaceChildren(
+    ...names.map((name) => {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = name;
+      button.setAttribute("role", "radio");
+      button.setAttribute("aria-checked", String(name === active));
+      button.addEventListener("click", () =>
+        change(c.problem === "classification" ? { dataset: name } : { reg_dataset: name }),
+      );
+      return button;
+    }),
+  );
+}
+
+function showFeatures(c) {
+  $("features").replaceChildren(
+    ...ALL_FEATURES.filter((name) => !view.hidden.includes(name)).map((name) => {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = name;
+      button.setAttribute("aria-pressed", String(c.features.includes(name)));
+      button.addEventListener("click", () => {
+        const on = c.features.includes(name);
+        const features = on ? c.features.filter((f) => f !== name) : [...c.features, name];
+        if (features.length) change({ features: ALL_FEATURES.filter((f) => features.includes(f)) });
+      });
+      return button;
+    }),
+  );
+}
+
+function showNeurons(c) {
+  $("neurons").replaceChildren(
+    ...c.network_shape.map((size, index) => {
+      const label = document.createElement("label");
+      label.textContent = `Layer ${index + 1}: `;
+      const out = document.createElement("output");
+      out.textContent = size;
+      const slider = document.createElement("input");
+      Object.assign(slider, { type: "range", min: 1, max: 8, step: 1, value: size });
+      slider.setAttribute("aria-label", `Neurons in hidden layer ${index + 1}`);
+      slider.addEventListener("change", () => {
+        const shape = [...c.network_shape];
+        shape[index] = Number(slider.value);
+        change({ network_shape: shape });
+      });
+      label.append(out, slider);
+      return label;
+    }),
+  );
+}
+
+function bind() {
+  for (const id of ["activation", "regularization", "problem", "optimizer", "loss"]) {
+    $(id).addEventListener("change", () => change({ [id]: $(id).value }));
+  }
+  for (const id of ["learning_rate", "regularization_rate"]) {
+    $(id).addEventListener("change", () => change({ [id]: Number($(id).value) }));
+  }
+  for (const id of ["perc_train", "noise", "batch_size"]) {
+    $(id).addEventListener("input", () => ($(`${id}_out`).textContent = $(id).value));
+    $(id).addEventListener("change", () => change({ [id]: Number($(id).value) }));
+  }
+  $("layers").addEventListener("input", () => ($("layers_out").textContent = $("layers").value));
+  $("layers").addEventListener("change", () => {
+    const shape = [...store.state.config.network_shape];
+    const count = Number($("layers").value);
+    while (shape.length < count) shape.push(NEW_LAYER_NEURONS);
+    change({ network_shape: shape.slice(0, count) });
+  });
+  $("speed").addEventListener("change", () => {
+    const value = $("speed").value;
+    send({ type: "speed", epochs_per_frame: value === "max" ? "max" : Number(value) });
+  });
+  $("play").addEventListener("click", togglePlay);
+  $("step").addEventListener("click", () => send({ type: "step" }));
+  $("reset").addEventListener("click", () => send({ type: "reset" }));
+  $("regenerate").addEventListener("click", () => send({ type: "regenerate" }));
+  $("sensitivity").addEventListener("change", () => {
+    view.sensitivity = $("sensitivity").checked;
+    store.dirty = true;
+  });
+  $("show_test").checked = view.ui.showTestData;
+  $("discretize").checked = view.ui.discretize;
+  for (const [id, key] of [["show_test", "showTestData"], ["discretize", "discretize"]]) {
+    $(id).addEventListener("change", () => {
+      view.ui[key] = $(id).checked;
+      if (store.state) history.replaceState(null, "", serializeHash(store.state.config, view.ui, view.hidden));
+      store.dirty = true;
+    });
+  }
+  document.addEventListener("keydown", (event) => {
+    if (event.target instanceof HTMLInputElement || event.target instanceof HTMLSelectElement) return;
+    const keys = {
+      " ": togglePlay,
+      ArrowRight: () => send({ type: "step" }),
+      r: () => send({ type: "reset" }),
+      s: () => $("sensitivity").click(),
+    };
+    if (keys[event.key]) {
+      event.preventDefault();
+      keys[event.key]();
+    }
+  });
+}
+
+function playing() {
+  return store.frame ? store.frame.header.playing : Boolean(store.state?.playing);
+}
+
+function togglePlay() {
+  send({ type: playing() ? "pause" : "play" });
+}
+
+// -- drawing -----------------------------------------------------------------------------------
+const mapCanvas = document.createElement("canvas");
+mapCanvas.width = mapCanvas.height = 100;
+
+function drawOutput(frame, state) {
+  const block = frame.header.blocks.find((b) => b.name === "output_maps");
+  let bytes = frame.arrays.output_maps.subarray(0, 100 * 100);
+  if (view.ui.discretize) bytes = bytes.map((b) => (b >= 128 ? 255 : 0));
+  const context = mapCanvas.getContext("2d");
+  context.putImageData(new ImageData(paint(bytes, block.range), 100, 100), 0, 0);
+  const canvas = $("heatmap");
+  const ctx = canvas.getContext("2d");
+  ctx.imageSmoothingEnabled = false;
+  ctx.drawImage(mapCanvas, 0, 0, canvas.width, canvas.height);
+  const { x, y, label, train } = state.points;
+  const scale = canvas.width / 12;
+  for (let i = 0; i < x.length; i++) {
+    if (!train[i] && !view.ui.showTestData) continue;
+    const [r, g, b] = diverging(label[i]);
+    ctx.beginPath();
+    ctx.arc((x[i] + 6) * scale, (6 - y[i]) * scale, 3, 0, 2 * Math.PI);
+    ctx.fillStyle = `rgb(${r}, ${g}, ${b})`;
+    ctx.strokeStyle = train[i] ? "white" : "black";
+    ctx.fill();
+    ctx.stroke();
+  }
+}
+
+function showNumbers(header) {
+  $("epoch").textContent = header.epoch.toLocaleString("en-US").padStart(7, "0");
+  const format = (v) => (v === null || v === undefined ? "–" : v.toFixed(3));
+  $("test_loss").textContent = format(header.test_loss);
+  $("train_loss").textContent = format(header.train_loss);
+  $("accuracy").textContent =
+    header.test_accuracy === null ? "" : `· Test accuracy ${(header.test_accuracy * 100).toFixed(1)} %`;
+  $("play").textContent = header.playing ? "Pause" : "Play";
+}
+
+function fits(frame, state) {
+  // A frame built just before a change of layout can arrive just after it: ack it, skip it.
+  const hidden = state.network.layers.slice(0, -1).reduce((n, layer) => n + layer.neurons.length, 0);
+  return (
+    frame.arrays.params.length === state.network.params.length &&
+    frame.arrays.neuron_maps.length === hidden * 20 * 20
+  );
+}
+
+function loop() {
+  requestAnimationFrame(loop);
+  if (store.dirty && store.state && store.frame) {
+    store.dirty = false;
+    if (fits(store.frame, store.state)) {
+      drawOutput(store.frame, store.state);
+      drawNetwork($("net"), store.state, store.frame, view.sensitivity);
+      showNumbers(store.frame.header);
+    }
+    const number = store.frame.header.frame;
+    // A hidden tab stops asking for frames; it acks the last one when it is shown again.
+    if (number !== store.drawn && !document.hidden) {
+      store.drawn = number;
+      connection.ack(number);
+    }
+  }
+}
+
+document.addEventListener("visibilitychange", () => {
+  if (!document.hidden) store.dirty = true;
+});
+
+bind();
+connection.open();
+requestAnimationFrame(loop);

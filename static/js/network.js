@@ -1,0 +1,105 @@
+// The network view: a column per layer (the inputs first), each neuron drawn as the map of its
+// output, each link a line coloured by its weight's sign and as wide as its size, or, in the
+// sensitivity view, by its sensitivity: how much of the error it is to blame for.
+
+import { css, diverging, paint } from "./colors.js";
+
+const BOX = 34; // px, a neuron's map
+const CELLS = 20; // the neuron maps' grid
+const MAX_WIDTH = 10; // px, the widest link (TF: |w| mapped [0, 5] → [1, 10])
+const FEATURES = {
+  x: (x) => x / 6,
+  y: (x, y) => y / 6,
+  xSquared: (x) => (x * x) / 18 - 1,
+  ySquared: (x, y) => (y * y) / 18 - 1,
+  xTimesY: (x, y) => (x * y) / 18,
+  sinX: (x) => Math.sin(x),
+  sinY: (x, y) => Math.sin(y),
+  cosX: (x) => Math.cos(x),
+  cosY: (x, y) => Math.cos(y),
+};
+
+const tiles = new Map(); // a feature's map, drawn once
+
+function tile(bytes) {
+  const canvas = document.createElement("canvas");
+  canvas.width = canvas.height = CELLS;
+  canvas.getContext("2d").putImageData(new ImageData(paint(bytes, [-1, 1]), CELLS, CELLS), 0, 0);
+  return canvas;
+}
+
+function featureTile(name) {
+  if (!tiles.has(name)) {
+    const bytes = new Uint8Array(CELLS * CELLS);
+    for (let row = 0; row < CELLS; row++) {
+      for (let col = 0; col < CELLS; col++) {
+        const x = -6 + (12 * col) / (CELLS - 1);
+        const y = 6 - (12 * row) / (CELLS - 1);
+        const v = Math.max(-1, Math.min(1, FEATURES[name](x, y)));
+        bytes[row * CELLS + col] = Math.round((v + 1) * 127.5);
+      }
+    }
+    tiles.set(name, tile(bytes));
+  }
+  return tiles.get(name);
+}
+
+/** Where each neuron (by id) sits: its box's top-left corner. */
+function layout(canvas, network) {
+  const columns = [network.inputs, ...network.layers.map((layer) => layer.neurons)];
+  const places = new Map();
+  columns.forEach((ids, c) => {
+    const x = 10 + (c * (canvas.width - BOX - 20)) / Math.max(1, columns.length - 1);
+    const gap = Math.min(BOX + 12, (canvas.height - 20) / ids.length);
+    const top = (canvas.height - gap * (ids.length - 1) - BOX) / 2;
+    ids.forEach((id, row) => places.set(id, [x, top + row * gap]));
+  });
+  return places;
+}
+
+export function drawNetwork(canvas, state, frame, sensitivityView) {
+  const ctx = canvas.getContext("2d");
+  ctx.clearRect(0, 0, canvas.width, canvas.height);
+  const network = state.network;
+  const places = layout(canvas, network);
+  const index = new Map(network.params.map((id, i) => [id, i]));
+  const values = sensitivityView ? frame.arrays.sensitivities : frame.arrays.params;
+  let scale = 1;
+  if (sensitivityView) {
+    scale = Math.max(...network.links.map(([id]) => Math.abs(values[index.get(id)])), 1e-12);
+  }
+  for (const [id, source, dest] of network.links) {
+    const value = values[index.get(id)];
+    const size = sensitivityView ? Math.abs(value) / scale : Math.min(Math.abs(value), 5) / 5;
+    // In the sensitivity view the colour is the sign of the change the link is getting (−s).
+    ctx.strokeStyle = css(diverging(sensitivityView ? -value / scale : value));
+    ctx.lineWidth = 1 + (MAX_WIDTH - 1) * size;
+    const [x1, y1] = places.get(source);
+    const [x2, y2] = places.get(dest);
+    ctx.beginPath();
+    ctx.moveTo(x1 + BOX, y1 + BOX / 2);
+    ctx.lineTo(x2, y2 + BOX / 2);
+    ctx.stroke();
+  }
+  ctx.imageSmoothingEnabled = false;
+  network.inputs.forEach((name) => {
+    const [x, y] = places.get(name);
+    ctx.drawImage(featureTile(name), x, y, BOX, BOX);
+  });
+  const maps = frame.arrays.neuron_maps;
+  let n = 0;
+  for (const layer of network.layers.slice(0, -1)) {
+    for (const id of layer.neurons) {
+      const [x, y] = places.get(id);
+      ctx.drawImage(tile(maps.subarray(n * CELLS * CELLS, (n + 1) * CELLS * CELLS)), x, y, BOX, BOX);
+      n += 1;
+    }
+  }
+  const output = frame.arrays.output_maps;
+  const small = new Uint8Array(CELLS * CELLS);
+  for (let row = 0; row < CELLS; row++) {
+    for (let col = 0; col < CELLS; col++) small[row * CELLS + col] = output[row * 500 + col * 5];
+  }
+  const [ox, oy] = places.get(network.layers.at(-1).neurons[0]);
+  ctx.drawImage(tile(small), ox, oy, BOX, BOX);
+}

@@ -1,0 +1,197 @@
+"""The page in headless Chromium (Debian's, driven by playwright) against a real server."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = ROOT / "screenshots"  # ignored by git: look at them after a run
+# Chromium as root in a closed network: no sandbox, no background connections.
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+TF_LINK = (
+    "#activation=tanh&batchSize=10&dataset=circle&regDataset=reg-plane&learningRate=0.03"
+    "&regularizationRate=0&noise=0&networkShape=4,2&seed=0.59704&showTestData=false"
+    "&discretize=false&percTrainData=50&x=true&y=true&xTimesY=false&xSquared=false"
+    "&ySquared=false&cosX=false&sinX=false&cosY=false&sinY=false&collectStats=false"
+    "&problem=classification&initZero=false&hideText=false"
+)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "app.serve", "--workers", "1", "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            httpx.get(f"{url}/healthz", timeout=1)
+            break
+        except httpx.TransportError:
+            assert process.poll() is None, "the server exited"
+            assert time.monotonic() < deadline, "the server did not start within 30 s"
+            time.sleep(0.1)
+    yield url
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail("Debian's chromium is missing: `make test` installs it as root")
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class Tab:
+    """A page of the playground, and the errors its console reported."""
+
+    page: Page
+    base: str
+    errors: list[str] = field(default_factory=list)
+
+    def open(self, hash_: str = "") -> Page:
+        self.page.goto(f"{self.base}/{hash_}")
+        self.page.wait_for_function("document.querySelector('#status').textContent === 'live'")
+        self.page.wait_for_function("document.querySelector('#epoch').textContent !== '000,000'")
+        return self.page
+
+
+def _tab(browser: Browser, server: str, width: int, height: int) -> Tab:
+    page = browser.new_context(viewport={"width": width, "height": height}).new_page()
+    tab = Tab(page, server)
+    page.on("console", lambda m: tab.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: tab.errors.append(str(e)))
+    return tab
+
+
+@pytest.fixture
+def tab(browser: Browser, server: str) -> Iterator[Tab]:
+    tab = _tab(browser, server, 1280, 800)
+    yield tab
+    tab.page.context.close()
+
+
+def _pixels(page: Page, canvas: str) -> list[int]:
+    """Every pixel of a canvas, flat: r, g, b, a, r, …"""
+    pixels: list[int] = page.evaluate(
+        """(id) => { const c = document.getElementById(id);
+            return Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data); }""",
+        canvas,
+    )
+    return pixels
+
+
+def _shot(page: Page, name: str) -> None:
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"))
+
+
+def test_the_page_loads_without_console_errors(tab: Tab) -> None:
+    page = tab.open()
+    assert page.text_content("#status") == "live"
+    assert tab.errors == []
+    _shot(page, "loaded")
+
+
+def test_play_raises_the_epoch_and_the_circles_test_loss_falls_below_0_1(tab: Tab) -> None:
+    page = tab.open("#seed=0.5&dataset=circle")
+    page.click("#play")
+    page.wait_for_function(
+        "Number(document.querySelector('#test_loss').textContent) < 0.1", timeout=20_000
+    )
+    epoch = int((page.text_content("#epoch") or "0").replace(",", ""))
+    assert epoch > 0
+    page.click("#play")  # pause
+    _shot(page, "trained")
+
+
+def test_the_output_map_holds_both_colour_families(tab: Tab) -> None:
+    page = tab.open("#seed=0.5")
+    page.click("#play")
+    page.wait_for_function("Number(document.querySelector('#test_loss').textContent) < 0.1")
+    pixels = _pixels(page, "heatmap")
+    quads = [pixels[i : i + 4] for i in range(0, len(pixels), 4)]
+    orange = sum(1 for r, g, b, _ in quads if r > 200 and b < 120)
+    blue = sum(1 for r, g, b, _ in quads if b > 150 and r < 100)
+    assert orange > 1000
+    assert blue > 1000
+
+
+def test_the_layer_slider_changes_the_network_and_the_hash(tab: Tab) -> None:
+    page = tab.open()
+    page.fill("#layers", "4")
+    page.dispatch_event("#layers", "change")
+    page.wait_for_function("location.hash.includes('networkShape=4,2,2,2')")
+    assert page.locator("#neurons input").count() == 4
+
+
+def test_tf_playgrounds_link_opens_with_its_settings(tab: Tab) -> None:
+    page = tab.open(TF_LINK.replace("learningRate=0.03", "learningRate=0.1"))
+    page.wait_for_function("document.querySelector('#learning_rate').value === '0.1'")
+    assert page.input_value("#activation") == "tanh"
+    assert page.input_value("#layers") == "2"
+    assert "seed=0.59704" in page.evaluate("location.hash")
+
+
+def test_a_short_link_sets_spiral_three_layers_of_8_and_x_squared(tab: Tab) -> None:
+    page = tab.open("#networkShape=8,8,8&dataset=spiral&xSquared=true")
+    page.wait_for_function("document.querySelectorAll('#neurons input').length === 3")
+    pressed = page.locator("#features [aria-pressed=true]").all_text_contents()
+    assert pressed == ["x", "y", "xSquared"]
+    assert page.locator("#datasets [aria-checked=true]").text_content() == "spiral"
+    assert [page.locator("#neurons input").nth(i).input_value() for i in range(3)] == ["8"] * 3
+    _shot(page, "spiral")
+
+
+def test_the_sensitivity_view_redraws_the_links(tab: Tab) -> None:
+    page = tab.open("#seed=0.5")
+    page.click("#step")
+    page.wait_for_function("document.querySelector('#epoch').textContent.endsWith('1')")
+    before = _pixels(page, "net")
+    page.keyboard.press("s")
+    page.wait_for_function("document.querySelector('#sensitivity').checked")
+    page.wait_for_timeout(300)
+    assert _pixels(page, "net") != before
+    _shot(page, "sensitivity")
+
+
+def test_a_phone_viewport_has_no_horizontal_scroll(browser: Browser, server: str) -> None:
+    tab = _tab(browser, server, 390, 844)
+    page = tab.open()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert tab.errors == []
+    _shot(page, "phone")
+    page.context.close()
