@@ -4,12 +4,31 @@
 import { diverging, paint } from "./colors.js";
 import { Connection } from "./connection.js";
 import { parseHash, serializeHash } from "./hash.js";
+import { LossChart } from "./chart.js";
 import { drawNetwork } from "./network.js";
 
 const CLASSIFICATION = ["circle", "xor", "gauss", "spiral", "moons", "checkerboard", "blobs"];
 const REGRESSION = ["reg-plane", "reg-gauss"];
 const ALL_FEATURES = ["x", "y", "xSquared", "ySquared", "xTimesY", "sinX", "sinY", "cosX", "cosY"];
 const NEW_LAYER_NEURONS = 2; // TF: a new layer starts with 2 neurons
+// TF Playground's NAME_hide keys, and the control each hides (features hide their own button).
+const HIDABLE = {
+  playButton: "play",
+  stepButton: "step",
+  resetButton: "reset",
+  learningRate: "learning_rate",
+  activation: "activation",
+  regularization: "regularization",
+  regularizationRate: "regularization_rate",
+  problem: "problem",
+  dataset: "datasets",
+  percTrainData: "perc_train",
+  noise: "noise",
+  batchSize: "batch_size",
+  numHiddenLayers: "layers",
+  showTestData: "show_test",
+  discretize: "discretize",
+};
 
 const $ = (id) => document.getElementById(id);
 const store = { state: null, frame: null, dirty: false, drawn: 0 };
@@ -28,6 +47,7 @@ const connection = new Connection(socketUrl, localStorage, {
       if (Object.keys(link.config).length) connection.send({ type: "config", changes: link.config });
     } else if (message.type === "state") {
       store.state = message;
+      chart.reset(message.history);
       showControls(message);
       history.replaceState(null, "", serializeHash(message.config, view.ui, view.hidden));
       store.dirty = true;
@@ -39,6 +59,7 @@ const connection = new Connection(socketUrl, localStorage, {
   },
   frame(frame) {
     store.frame = frame;
+    chart.add(frame.header);
     store.dirty = true;
   },
   status(status, reason) {
@@ -46,6 +67,7 @@ const connection = new Connection(socketUrl, localStorage, {
   },
 });
 
+const chart = new LossChart($("chart"), $("readout"));
 const send = (message) => connection.send(message);
 const change = (changes) => send({ type: "config", changes });
 
@@ -239,6 +261,7 @@ function loop() {
     if (fits(store.frame, store.state)) {
       drawOutput(store.frame, store.state);
       drawNetwork($("net"), store.state, store.frame, view.sensitivity);
+      chart.draw();
       showNumbers(store.frame.header);
     }
     const number = store.frame.header.frame;
@@ -254,6 +277,14 @@ document.addEventListener("visibilitychange", () => {
   if (!document.hidden) store.dirty = true;
 });
 
+function hideControls() {
+  for (const name of view.hidden) {
+    const element = HIDABLE[name] && $(HIDABLE[name]);
+    if (element) (element.closest("label") ?? element).hidden = true;
+  }
+}
+
 bind();
+hideControls();
 connection.open();
 requestAnimationFrame(loop);

@@ -195,3 +195,21 @@ def test_a_phone_viewport_has_no_horizontal_scroll(browser: Browser, server: str
     assert tab.errors == []
     _shot(page, "phone")
     page.context.close()
+
+
+def test_the_loss_chart_reads_out_the_epoch_under_the_pointer(tab: Tab) -> None:
+    page = tab.open("#seed=0.5")
+    for _ in range(3):
+        page.click("#step")
+    page.wait_for_function("document.querySelector('#epoch').textContent.endsWith('3')")
+    page.hover("#chart", position={"x": 295, "y": 40})
+    page.wait_for_function("document.querySelector('#readout').textContent.startsWith('Epoch 3:')")
+    assert "test loss 0." in (page.text_content("#readout") or "")
+
+
+def test_tf_hide_keys_hide_those_controls(tab: Tab) -> None:
+    page = tab.open("#playButton_hide=true&noise_hide=true&sinX_hide=true")
+    assert page.is_hidden("#play")
+    assert page.is_hidden("#noise")
+    assert page.is_visible("#step")
+    assert "sinX" not in page.locator("#features button").all_text_contents()

@@ -1,0 +1,63 @@
+// The loss chart: test loss (dark) and training loss (light) over the epochs, with a read-out of
+// the point under the pointer (TF issue #47).
+
+const LIMIT = 600; // points kept; past it every other one goes, as the server's history does
+
+export class LossChart {
+  constructor(canvas, readout) {
+    this.canvas = canvas;
+    this.readout = readout;
+    this.points = []; // [epoch, train, test]
+    canvas.addEventListener("mousemove", (event) => this.hover(event));
+    canvas.addEventListener("mouseleave", () => (this.readout.textContent = ""));
+  }
+
+  reset(history) {
+    this.points = history.map((row) => [...row]);
+  }
+
+  add(header) {
+    const point = [header.epoch, header.train_loss, header.test_loss];
+    const last = this.points.at(-1);
+    if (last && last[0] === point[0]) this.points[this.points.length - 1] = point;
+    else this.points.push(point);
+    if (this.points.length > LIMIT) this.points = this.points.filter((_, i) => i % 2 === 0);
+  }
+
+  scale() {
+    const { width, height } = this.canvas;
+    const first = this.points[0]?.[0] ?? 0;
+    const span = Math.max(1, (this.points.at(-1)?.[0] ?? 0) - first);
+    const top = Math.max(1e-9, ...this.points.flatMap(([, a, b]) => [a ?? 0, b ?? 0]));
+    return { x: (epoch) => ((epoch - first) / span) * (width - 4) + 2, y: (loss) => height - 2 - (loss / top) * (height - 4) };
+  }
+
+  draw() {
+    const ctx = this.canvas.getContext("2d");
+    ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+    if (this.points.length < 2) return;
+    const { x, y } = this.scale();
+    for (const [column, colour] of [[1, "#aaa"], [2, "#222"]]) {
+      ctx.beginPath();
+      ctx.strokeStyle = colour;
+      ctx.lineWidth = 1.5;
+      this.points.forEach((point, i) => {
+        const value = point[column];
+        if (value === null) return;
+        if (i === 0) ctx.moveTo(x(point[0]), y(value));
+        else ctx.lineTo(x(point[0]), y(value));
+      });
+      ctx.stroke();
+    }
+  }
+
+  hover(event) {
+    if (!this.points.length) return;
+    const box = this.canvas.getBoundingClientRect();
+    const at = ((event.clientX - box.left) / box.width) * this.canvas.width;
+    const { x } = this.scale();
+    const nearest = this.points.reduce((best, p) => (Math.abs(x(p[0]) - at) < Math.abs(x(best[0]) - at) ? p : best));
+    const show = (v) => (v === null ? "–" : v.toFixed(3));
+    this.readout.textContent = `Epoch ${nearest[0]}: test loss ${show(nearest[2])}, training loss ${show(nearest[1])}`;
+  }
+}
