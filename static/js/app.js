@@ -5,7 +5,7 @@ import { diverging, paint } from "./colors.js";
 import { Connection } from "./connection.js";
 import { parseHash, serializeHash } from "./hash.js";
 import { LossChart } from "./chart.js";
-import { drawNetwork } from "./network.js";
+import { drawNetwork, hitTest } from "./network.js";
 
 const CLASSIFICATION = ["circle", "xor", "gauss", "spiral", "moons", "checkerboard", "blobs"];
 const REGRESSION = ["reg-plane", "reg-gauss"];
@@ -58,6 +58,7 @@ const connection = new Connection(socketUrl, localStorage, {
     }
   },
   frame(frame) {
+    store.previous = store.frame?.arrays.params; // for the change each weight is getting
     store.frame = frame;
     chart.add(frame.header);
     store.dirty = true;
@@ -277,6 +278,75 @@ document.addEventListener("visibilitychange", () => {
   if (!document.hidden) store.dirty = true;
 });
 
+// -- hover cards and editing a weight or a bias in place -----------------------------------------
+let editing = null; // {kind, id} while the card's input is open
+
+function under(event) {
+  const canvas = $("net");
+  const box = canvas.getBoundingClientRect();
+  const x = ((event.clientX - box.left) / box.width) * canvas.width;
+  const y = ((event.clientY - box.top) / box.height) * canvas.height;
+  return store.state && hitTest(canvas, store.state.network, x, y);
+}
+
+function showCard(target, event) {
+  const card = $("card");
+  if (!target || !store.frame) {
+    card.hidden = true;
+    return;
+  }
+  const i = store.state.network.params.indexOf(target.id);
+  const value = store.frame.arrays.params[i];
+  const change = store.previous ? value - store.previous[i] : 0;
+  const name = target.kind === "weight" ? "Weight" : "Bias";
+  $("card_text").textContent =
+    `${name} ${target.id}: ${value.toFixed(3)} · sensitivity ${store.frame.arrays.sensitivities[i].toExponential(2)}` +
+    ` · change ${change >= 0 ? "+" : ""}${change.toExponential(2)}`;
+  const box = $("net").getBoundingClientRect();
+  card.style.left = `${event.clientX - box.left + 12}px`;
+  card.style.top = `${event.clientY - box.top + 12}px`;
+  card.hidden = false;
+}
+
+function bindCards() {
+  const canvas = $("net");
+  canvas.addEventListener("mousemove", (event) => {
+    if (!editing) {
+      showCard(under(event), event);
+      $("card_input").closest("label").hidden = true;
+    }
+  });
+  canvas.addEventListener("mouseleave", () => editing || ($("card").hidden = true));
+  canvas.addEventListener("click", (event) => {
+    const target = under(event);
+    if (!target) return;
+    editing = target;
+    showCard(target, event);
+    const input = $("card_input");
+    input.closest("label").hidden = false;
+    input.value = store.frame.arrays.params[store.state.network.params.indexOf(target.id)].toFixed(3);
+    input.focus();
+    input.select();
+  });
+  $("card_input").addEventListener("keydown", (event) => {
+    if (event.key === "Enter") {
+      const value = Number($("card_input").value);
+      if (Number.isFinite(value)) {
+        send(
+          editing.kind === "weight"
+            ? { type: "set_weight", link: editing.id, value }
+            : { type: "set_bias", neuron: editing.id, value },
+        );
+      }
+    }
+    if (event.key === "Enter" || event.key === "Escape") {
+      editing = null;
+      $("card").hidden = true;
+      event.stopPropagation();
+    }
+  });
+}
+
 function hideControls() {
   for (const name of view.hidden) {
     const element = HIDABLE[name] && $(HIDABLE[name]);
@@ -285,6 +355,7 @@ function hideControls() {
 }
 
 bind();
+bindCards();
 hideControls();
 connection.open();
 requestAnimationFrame(loop);

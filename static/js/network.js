@@ -57,6 +57,33 @@ function layout(canvas, network) {
   return places;
 }
 
+/** What is under canvas point (x, y): {kind: "bias", id} on a neuron's box, {kind: "weight",
+ * id} within a few pixels of a link, or null. */
+export function hitTest(canvas, network, x, y) {
+  const places = layout(canvas, network);
+  for (const layer of network.layers) {
+    for (const id of layer.neurons) {
+      const [left, top] = places.get(id);
+      if (x >= left && x <= left + BOX && y >= top && y <= top + BOX) return { kind: "bias", id };
+    }
+  }
+  let best = null;
+  for (const [id, source, dest] of network.links) {
+    const [x1, y1] = places.get(source);
+    const [x2, y2] = places.get(dest);
+    const d = distance(x, y, x1 + BOX, y1 + BOX / 2, x2, y2 + BOX / 2);
+    if (d < 6 && (!best || d < best.d)) best = { kind: "weight", id, d };
+  }
+  return best && { kind: best.kind, id: best.id };
+}
+
+function distance(px, py, x1, y1, x2, y2) {
+  const dx = x2 - x1;
+  const dy = y2 - y1;
+  const t = Math.max(0, Math.min(1, ((px - x1) * dx + (py - y1) * dy) / (dx * dx + dy * dy)));
+  return Math.hypot(px - (x1 + t * dx), py - (y1 + t * dy));
+}
+
 export function drawNetwork(canvas, state, frame, sensitivityView) {
   const ctx = canvas.getContext("2d");
   ctx.clearRect(0, 0, canvas.width, canvas.height);
@@ -102,4 +129,16 @@ export function drawNetwork(canvas, state, frame, sensitivityView) {
   }
   const [ox, oy] = places.get(network.layers.at(-1).neurons[0]);
   ctx.drawImage(tile(small), ox, oy, BOX, BOX);
+  // Each neuron's bias, a small square at its box's bottom-left corner, the output's included.
+  for (const layer of network.layers) {
+    for (const id of layer.neurons) {
+      const [x, y] = places.get(id);
+      const value = values[index.get(id)];
+      ctx.fillStyle = css(diverging(sensitivityView ? -value / scale : value));
+      ctx.strokeStyle = "#555";
+      ctx.lineWidth = 1;
+      ctx.fillRect(x - 4, y + BOX - 6, 8, 8);
+      ctx.strokeRect(x - 4, y + BOX - 6, 8, 8);
+    }
+  }
 }

@@ -213,3 +213,36 @@ def test_tf_hide_keys_hide_those_controls(tab: Tab) -> None:
     assert page.is_hidden("#noise")
     assert page.is_visible("#step")
     assert "sinX" not in page.locator("#features button").all_text_contents()
+
+
+def test_clicking_a_link_edits_its_weight_and_the_output_map_changes(tab: Tab) -> None:
+    page = tab.open("#seed=0.5")
+    page.click("#step")
+    page.wait_for_function("document.querySelector('#epoch').textContent.endsWith('1')")
+    before = _pixels(page, "heatmap")
+    # The link from the output's first source runs to the output box on the right.
+    box = page.locator("#net").bounding_box()
+    assert box is not None
+    hit = page.evaluate(
+        """() => { const c = document.getElementById('net');
+            for (let x = c.width - 60; x > c.width / 2; x -= 2)
+              for (let y = 0; y < c.height; y += 2) {
+                const d = c.getContext('2d').getImageData(x, y, 1, 1).data;
+                if (d[3] > 200 && Math.abs(d[0] - d[2]) > 60) return [x, y]; }
+            return null; }"""
+    )
+    assert hit is not None
+    scale = box["width"] / 520
+    page.mouse.click(box["x"] + hit[0] * scale, box["y"] + hit[1] * scale)
+    page.wait_for_function("!document.getElementById('card').hidden")
+    assert "Weight" in (page.text_content("#card_text") or "")
+    _shot(page, "editing")
+    page.fill("#card_input", "4")
+    page.press("#card_input", "Enter")
+    page.wait_for_function(
+        "(before) => { const c = document.getElementById('heatmap');"
+        " const now = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+        " return now.some((v, i) => v !== before[i]); }",
+        arg=before,
+    )
+    assert tab.errors == []
