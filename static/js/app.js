@@ -5,7 +5,7 @@ import { diverging, paint } from "./colors.js";
 import { Connection } from "./connection.js";
 import { parseHash, serializeHash } from "./hash.js";
 import { LossChart } from "./chart.js";
-import { drawNetwork, hitTest } from "./network.js";
+import { drawNetwork, featureCanvas, hitTest } from "./network.js";
 
 const CLASSIFICATION = ["circle", "xor", "gauss", "spiral", "moons", "checkerboard", "blobs"];
 const REGRESSION = ["reg-plane", "reg-gauss"];
@@ -113,7 +113,11 @@ function showFeatures(c) {
     ...ALL_FEATURES.filter((name) => !view.hidden.includes(name)).map((name) => {
       const button = document.createElement("button");
       button.type = "button";
-      button.textContent = name;
+      button.className = "feature";
+      const thumb = document.createElement("canvas");
+      thumb.width = thumb.height = 20;
+      thumb.getContext("2d").drawImage(featureCanvas(name), 0, 0);
+      button.append(thumb, name);
       button.setAttribute("aria-pressed", String(c.features.includes(name)));
       button.addEventListener("click", () => {
         const on = c.features.includes(name);
@@ -135,12 +139,22 @@ function showNeurons(c) {
       const slider = document.createElement("input");
       Object.assign(slider, { type: "range", min: 1, max: 8, step: 1, value: size });
       slider.setAttribute("aria-label", `Neurons in hidden layer ${index + 1}`);
-      slider.addEventListener("change", () => {
+      const resize = (size) => {
         const shape = [...c.network_shape];
-        shape[index] = Number(slider.value);
+        shape[index] = Math.max(1, Math.min(store.state.limits.max_neurons, size));
         change({ network_shape: shape });
+      };
+      slider.max = store.state?.limits.max_neurons ?? 8;
+      slider.addEventListener("change", () => resize(Number(slider.value)));
+      const buttons = [["−", -1, "Remove a neuron"], ["+", 1, "Add a neuron"]].map(([text, step, name]) => {
+        const button = document.createElement("button");
+        button.type = "button";
+        button.textContent = text;
+        button.setAttribute("aria-label", `${name} in hidden layer ${index + 1}`);
+        button.addEventListener("click", () => resize(size + step));
+        return button;
       });
-      label.append(out, slider);
+      label.append(out, slider, ...buttons);
       return label;
     }),
   );

@@ -84,6 +84,11 @@ function distance(px, py, x1, y1, x2, y2) {
   return Math.hypot(px - (x1 + t * dx), py - (y1 + t * dy));
 }
 
+/** A feature's map as a small canvas (the feature buttons show it too). */
+export function featureCanvas(name) {
+  return featureTile(name);
+}
+
 export function drawNetwork(canvas, state, frame, sensitivityView) {
   const ctx = canvas.getContext("2d");
   ctx.clearRect(0, 0, canvas.width, canvas.height);
@@ -101,6 +106,10 @@ export function drawNetwork(canvas, state, frame, sensitivityView) {
     // In the sensitivity view the colour is the sign of the change the link is getting (−s).
     ctx.strokeStyle = css(diverging(sensitivityView ? -value / scale : value));
     ctx.lineWidth = 1 + (MAX_WIDTH - 1) * size;
+    // While training, dashes drift along each link: forwards for weights, backwards (from the
+    // output towards the inputs) for sensitivities, the way the blame flows.
+    ctx.setLineDash(frame.header.playing ? [6, 3] : []);
+    ctx.lineDashOffset = (sensitivityView ? 1 : -1) * (frame.header.frame % 9);
     const [x1, y1] = places.get(source);
     const [x2, y2] = places.get(dest);
     ctx.beginPath();
@@ -108,6 +117,7 @@ export function drawNetwork(canvas, state, frame, sensitivityView) {
     ctx.lineTo(x2, y2 + BOX / 2);
     ctx.stroke();
   }
+  ctx.setLineDash([]);
   ctx.imageSmoothingEnabled = false;
   network.inputs.forEach((name) => {
     const [x, y] = places.get(name);

@@ -246,3 +246,12 @@ def test_clicking_a_link_edits_its_weight_and_the_output_map_changes(tab: Tab) -
         arg=before,
     )
     assert tab.errors == []
+
+
+def test_plus_and_minus_change_a_layers_neurons(tab: Tab) -> None:
+    page = tab.open()
+    page.click("[aria-label='Add a neuron in hidden layer 1']")
+    page.wait_for_function("location.hash.includes('networkShape=5,2')")
+    page.click("[aria-label='Remove a neuron in hidden layer 2']")
+    page.wait_for_function("location.hash.includes('networkShape=5,1')")
+    _shot(page, "neurons")
