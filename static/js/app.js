@@ -32,7 +32,12 @@ const HIDABLE = {
 
 const $ = (id) => document.getElementById(id);
 const store = { state: null, frame: null, dirty: false, drawn: 0 };
-const view = { ui: { showTestData: false, discretize: false }, hidden: [], sensitivity: false };
+const view = {
+  ui: { showTestData: false, discretize: false },
+  hidden: [],
+  sensitivity: false,
+  hover: null, // a hidden neuron's id while the pointer is on it: the big map shows its output
+};
 
 const link = parseHash(location.hash);
 Object.assign(view.ui, link.ui);
@@ -226,16 +231,28 @@ function togglePlay() {
 const mapCanvas = document.createElement("canvas");
 mapCanvas.width = mapCanvas.height = 100;
 
+const neuronCanvas = document.createElement("canvas");
+neuronCanvas.width = neuronCanvas.height = 20;
+
+/** The canvas of the map to show big: the output's, or the hovered hidden neuron's. */
+function bigMap(frame, state) {
+  const hidden = state.network.layers.slice(0, -1).flatMap((layer) => layer.neurons);
+  const k = hidden.indexOf(view.hover);
+  const [canvas, cells, bytes, range] =
+    k >= 0
+      ? [neuronCanvas, 20, frame.arrays.neuron_maps.subarray(k * 400, (k + 1) * 400), [-1, 1]]
+      : [mapCanvas, 100, frame.arrays.output_maps.subarray(0, 100 * 100), frame.header.blocks.at(-1).range];
+  const shown = view.ui.discretize ? bytes.map((b) => (b >= 128 ? 255 : 0)) : bytes;
+  canvas.getContext("2d").putImageData(new ImageData(paint(shown, range), cells, cells), 0, 0);
+  return canvas;
+}
+
 function drawOutput(frame, state) {
-  const block = frame.header.blocks.find((b) => b.name === "output_maps");
-  let bytes = frame.arrays.output_maps.subarray(0, 100 * 100);
-  if (view.ui.discretize) bytes = bytes.map((b) => (b >= 128 ? 255 : 0));
-  const context = mapCanvas.getContext("2d");
-  context.putImageData(new ImageData(paint(bytes, block.range), 100, 100), 0, 0);
+  const map = bigMap(frame, state);
   const canvas = $("heatmap");
   const ctx = canvas.getContext("2d");
   ctx.imageSmoothingEnabled = false;
-  ctx.drawImage(mapCanvas, 0, 0, canvas.width, canvas.height);
+  ctx.drawImage(map, 0, 0, canvas.width, canvas.height);
   const { x, y, label, train } = state.points;
   const scale = canvas.width / 12;
   for (let i = 0; i < x.length; i++) {
@@ -325,12 +342,22 @@ function showCard(target, event) {
 function bindCards() {
   const canvas = $("net");
   canvas.addEventListener("mousemove", (event) => {
+    const target = under(event);
+    const hover = target?.kind === "bias" ? target.id : null;
+    if (hover !== view.hover) {
+      view.hover = hover;
+      store.dirty = true;
+    }
     if (!editing) {
-      showCard(under(event), event);
+      showCard(target, event);
       $("card_input").closest("label").hidden = true;
     }
   });
-  canvas.addEventListener("mouseleave", () => editing || ($("card").hidden = true));
+  canvas.addEventListener("mouseleave", () => {
+    view.hover = null;
+    store.dirty = true;
+    if (!editing) $("card").hidden = true;
+  });
   canvas.addEventListener("click", (event) => {
     const target = under(event);
     if (!target) return;

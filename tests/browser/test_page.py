@@ -255,3 +255,28 @@ def test_plus_and_minus_change_a_layers_neurons(tab: Tab) -> None:
     page.click("[aria-label='Remove a neuron in hidden layer 2']")
     page.wait_for_function("location.hash.includes('networkShape=5,1')")
     _shot(page, "neurons")
+
+
+def test_hovering_a_hidden_neuron_shows_its_map_in_the_big_view(tab: Tab) -> None:
+    page = tab.open("#seed=0.5")
+    before = _pixels(page, "heatmap")
+    box = page.locator("#net").bounding_box()
+    assert box is not None
+    # The first hidden layer's first neuron: the second column's top box.
+    spot = page.evaluate(
+        """() => { const c = document.getElementById('net'); const ctx = c.getContext('2d');
+            const x = Math.round(10 + (c.width - 54) / 3) + 17;
+            for (let y = 0; y < c.height; y += 2)
+              if (ctx.getImageData(x, y, 1, 1).data[3] > 200) return [x, y + 10];
+            return null; }"""
+    )
+    assert spot is not None
+    scale = box["width"] / 520
+    page.mouse.move(box["x"] + spot[0] * scale, box["y"] + spot[1] * scale)
+    page.wait_for_function(
+        "(before) => { const c = document.getElementById('heatmap');"
+        " const now = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+        " return now.some((v, i) => v !== before[i]); }",
+        arg=before,
+    )
+    assert "Bias 1:0" in (page.text_content("#card_text") or "")
