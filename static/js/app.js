@@ -32,6 +32,9 @@ const HIDABLE = {
 
 const $ = (id) => document.getElementById(id);
 const store = { state: null, frame: null, dirty: false, drawn: 0 };
+// Frames drawn since the page loaded: benchmarks/browser.py reads it.
+const stats = { framesDrawn: 0 };
+window.lernmi = stats;
 const view = {
   ui: { showTestData: false, discretize: false },
   hidden: [],
@@ -295,6 +298,7 @@ function loop() {
       drawNetwork($("net"), store.state, store.frame, view.sensitivity);
       chart.draw();
       showNumbers(store.frame.header);
+      stats.framesDrawn += 1;
     }
     const number = store.frame.header.frame;
     // A hidden tab stops asking for frames; it acks the last one when it is shown again.
