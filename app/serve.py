@@ -12,11 +12,17 @@ import multiprocessing
 import os
 import signal
 import socket
+import subprocess
 import sys
+import time
+import urllib.request
 from multiprocessing.connection import wait
+from pathlib import Path
 from types import FrameType
 
 import uvicorn
+
+ROOT = Path(__file__).resolve().parent.parent
 
 APP = "app.main:app"
 
@@ -36,6 +42,31 @@ def serve(host: str, port: int, log_level: str) -> None:
     WebSocket compression would only spend CPU on them."""
     config = uvicorn.Config(APP, ws_per_message_deflate=False, log_level=log_level)
     uvicorn.Server(config).run(sockets=[listening_socket(host, port)])
+
+
+def spawn(workers: int = 1, timeout_s: float = 30.0) -> tuple[subprocess.Popen[bytes], str]:
+    """Start `python -m app.serve` on a free loopback port and wait until /healthz answers:
+    the server the browser tests and the benchmarks run against. Stop it with SIGTERM."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "app.serve", "--workers", str(workers), "--port", str(port)]
+    server = subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=1):
+                return server, url
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                raise RuntimeError(
+                    f"the server did not answer on {url} within {timeout_s:g} s"
+                ) from None
+            time.sleep(0.1)
 
 
 def main(argv: list[str] | None = None) -> int:

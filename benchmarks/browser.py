@@ -10,15 +10,13 @@ animation frame: at most ~60 epochs/s).
 
 import argparse
 import signal
-import socket
 import statistics
-import subprocess
-import sys
 import time
 from pathlib import Path
 
-import httpx
 from playwright.sync_api import Page, sync_playwright
+
+from app.serve import spawn
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -33,26 +31,6 @@ NETWORKS = [  # name, hash, epochs/s target, frames/s target
         20,
     ),
 ]
-
-
-def start_server() -> tuple[subprocess.Popen[bytes], str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "app.serve", "--workers", "1", "--port", str(port)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            httpx.get(f"{url}/healthz", timeout=1)
-            return server, url
-        except httpx.TransportError:
-            time.sleep(0.1)
-    raise SystemExit("the server did not start")
 
 
 def sample(page: Page) -> tuple[float, int, int]:
@@ -78,7 +56,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="one run of 3 s per network")
     args = parser.parse_args()
     runs, seconds = (1, 3.0) if args.quick else (3, 15.0)
-    server, url = start_server()
+    server, url = spawn()
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)

@@ -12,6 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from app.serve import spawn
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -63,18 +65,11 @@ def test_the_python_client_in_the_protocol_doc_plays_50_frames():
     example = re.search(r"## A client in Python.*?```python\n(.*?)```", doc, re.S)
     assert example is not None
     assert len(example.group(1).strip().splitlines()) <= 20
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "app.serve", "--workers", "1", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        cwd=ROOT,
-    )
+    server, url = spawn()
     try:
-        _wait_healthy(server, port)
         run = subprocess.run(
             [sys.executable, "-c", example.group(1)],
-            env={**os.environ, "LERNMI_URL": f"ws://127.0.0.1:{port}/ws"},
+            env={**os.environ, "LERNMI_URL": url.replace("http", "ws") + "/ws"},
             capture_output=True,
             text=True,
             timeout=60,

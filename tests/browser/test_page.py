@@ -2,17 +2,14 @@
 
 import os
 import signal
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+
+from app.serve import spawn
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -38,25 +35,7 @@ TF_LINK = (
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "app.serve", "--workers", "1", "--port", str(port)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            httpx.get(f"{url}/healthz", timeout=1)
-            break
-        except httpx.TransportError:
-            assert process.poll() is None, "the server exited"
-            assert time.monotonic() < deadline, "the server did not start within 30 s"
-            time.sleep(0.1)
+    process, url = spawn()
     yield url
     process.send_signal(signal.SIGTERM)
     process.wait(timeout=20)
@@ -112,6 +91,25 @@ def _pixels(page: Page, canvas: str) -> list[int]:
         canvas,
     )
     return pixels
+
+
+def _changed(page: Page, canvas: str, before: list[int]) -> None:
+    """Wait until a canvas's pixels differ from `before`."""
+    page.wait_for_function(
+        "([id, before]) => { const c = document.getElementById(id);"
+        " const now = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+        " return now.some((v, i) => v !== before[i]); }",
+        arg=[canvas, before],
+    )
+
+
+def _step(page: Page) -> None:
+    """One epoch, and wait for its frame."""
+    epoch = int((page.text_content("#epoch") or "0").replace(",", ""))
+    page.click("#step")
+    page.wait_for_function(
+        f"Number(document.querySelector('#epoch').textContent.replace(/,/g, '')) > {epoch}"
+    )
 
 
 def _shot(page: Page, name: str) -> None:
@@ -178,8 +176,7 @@ def test_a_short_link_sets_spiral_three_layers_of_8_and_x_squared(tab: Tab) -> N
 
 def test_the_sensitivity_view_redraws_the_links(tab: Tab) -> None:
     page = tab.open("#seed=0.5")
-    page.click("#step")
-    page.wait_for_function("document.querySelector('#epoch').textContent.endsWith('1')")
+    _step(page)
     before = _pixels(page, "net")
     page.keyboard.press("s")
     page.wait_for_function("document.querySelector('#sensitivity').checked")
@@ -200,8 +197,7 @@ def test_a_phone_viewport_has_no_horizontal_scroll(browser: Browser, server: str
 def test_the_loss_chart_reads_out_the_epoch_under_the_pointer(tab: Tab) -> None:
     page = tab.open("#seed=0.5")
     for _ in range(3):
-        page.click("#step")
-    page.wait_for_function("document.querySelector('#epoch').textContent.endsWith('3')")
+        _step(page)
     page.hover("#chart", position={"x": 295, "y": 40})
     page.wait_for_function("document.querySelector('#readout').textContent.startsWith('Epoch 3:')")
     assert "test loss 0." in (page.text_content("#readout") or "")
@@ -217,8 +213,7 @@ def test_tf_hide_keys_hide_those_controls(tab: Tab) -> None:
 
 def test_clicking_a_link_edits_its_weight_and_the_output_map_changes(tab: Tab) -> None:
     page = tab.open("#seed=0.5")
-    page.click("#step")
-    page.wait_for_function("document.querySelector('#epoch').textContent.endsWith('1')")
+    _step(page)
     before = _pixels(page, "heatmap")
     # The link from the output's first source runs to the output box on the right.
     box = page.locator("#net").bounding_box()
@@ -239,12 +234,7 @@ def test_clicking_a_link_edits_its_weight_and_the_output_map_changes(tab: Tab) -
     _shot(page, "editing")
     page.fill("#card_input", "4")
     page.press("#card_input", "Enter")
-    page.wait_for_function(
-        "(before) => { const c = document.getElementById('heatmap');"
-        " const now = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
-        " return now.some((v, i) => v !== before[i]); }",
-        arg=before,
-    )
+    _changed(page, "heatmap", before)
     assert tab.errors == []
 
 
@@ -273,10 +263,5 @@ def test_hovering_a_hidden_neuron_shows_its_map_in_the_big_view(tab: Tab) -> Non
     assert spot is not None
     scale = box["width"] / 520
     page.mouse.move(box["x"] + spot[0] * scale, box["y"] + spot[1] * scale)
-    page.wait_for_function(
-        "(before) => { const c = document.getElementById('heatmap');"
-        " const now = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
-        " return now.some((v, i) => v !== before[i]); }",
-        arg=before,
-    )
+    _changed(page, "heatmap", before)
     assert "Bias 1:0" in (page.text_content("#card_text") or "")
