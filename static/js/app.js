@@ -1,11 +1,11 @@
 // The playground page: controls send messages, the socket stores what arrives, and one
 // requestAnimationFrame loop draws the latest frame, then acks it (docs/protocol.md).
 
-import { diverging, paint } from "./colors.js";
 import { Connection } from "./connection.js";
 import { parseHash, serializeHash } from "./hash.js";
 import { LossChart } from "./chart.js";
 import { drawNetwork, featureCanvas, hitTest } from "./network.js";
+import { drawOutput, showNumbers } from "./output.js";
 
 const CLASSIFICATION = ["circle", "xor", "gauss", "spiral", "moons", "checkerboard", "blobs"];
 const REGRESSION = ["reg-plane", "reg-gauss"];
@@ -230,56 +230,6 @@ function togglePlay() {
   send({ type: playing() ? "pause" : "play" });
 }
 
-// -- drawing -----------------------------------------------------------------------------------
-const mapCanvas = document.createElement("canvas");
-mapCanvas.width = mapCanvas.height = 100;
-
-const neuronCanvas = document.createElement("canvas");
-neuronCanvas.width = neuronCanvas.height = 20;
-
-/** The canvas of the map to show big: the output's, or the hovered hidden neuron's. */
-function bigMap(frame, state) {
-  const hidden = state.network.layers.slice(0, -1).flatMap((layer) => layer.neurons);
-  const k = hidden.indexOf(view.hover);
-  const [canvas, cells, bytes, range] =
-    k >= 0
-      ? [neuronCanvas, 20, frame.arrays.neuron_maps.subarray(k * 400, (k + 1) * 400), [-1, 1]]
-      : [mapCanvas, 100, frame.arrays.output_maps.subarray(0, 100 * 100), frame.header.blocks.at(-1).range];
-  const shown = view.ui.discretize ? bytes.map((b) => (b >= 128 ? 255 : 0)) : bytes;
-  canvas.getContext("2d").putImageData(new ImageData(paint(shown, range), cells, cells), 0, 0);
-  return canvas;
-}
-
-function drawOutput(frame, state) {
-  const map = bigMap(frame, state);
-  const canvas = $("heatmap");
-  const ctx = canvas.getContext("2d");
-  ctx.imageSmoothingEnabled = false;
-  ctx.drawImage(map, 0, 0, canvas.width, canvas.height);
-  const { x, y, label, train } = state.points;
-  const scale = canvas.width / 12;
-  for (let i = 0; i < x.length; i++) {
-    if (!train[i] && !view.ui.showTestData) continue;
-    const [r, g, b] = diverging(label[i]);
-    ctx.beginPath();
-    ctx.arc((x[i] + 6) * scale, (6 - y[i]) * scale, 3, 0, 2 * Math.PI);
-    ctx.fillStyle = `rgb(${r}, ${g}, ${b})`;
-    ctx.strokeStyle = train[i] ? "white" : "black";
-    ctx.fill();
-    ctx.stroke();
-  }
-}
-
-function showNumbers(header) {
-  $("epoch").textContent = header.epoch.toLocaleString("en-US").padStart(7, "0");
-  const format = (v) => (v === null || v === undefined ? "–" : v.toFixed(3));
-  $("test_loss").textContent = format(header.test_loss);
-  $("train_loss").textContent = format(header.train_loss);
-  $("accuracy").textContent =
-    header.test_accuracy === null ? "" : `· Test accuracy ${(header.test_accuracy * 100).toFixed(1)} %`;
-  $("play").textContent = header.playing ? "Pause" : "Play";
-}
-
 function fits(frame, state) {
   // A frame built just before a change of layout can arrive just after it: ack it, skip it.
   const hidden = state.network.layers.slice(0, -1).reduce((n, layer) => n + layer.neurons.length, 0);
@@ -294,10 +244,10 @@ function loop() {
   if (store.dirty && store.state && store.frame) {
     store.dirty = false;
     if (fits(store.frame, store.state)) {
-      drawOutput(store.frame, store.state);
+      drawOutput($("heatmap"), store.frame, store.state, view);
       drawNetwork($("net"), store.state, store.frame, view.sensitivity);
       chart.draw();
-      showNumbers(store.frame.header);
+      showNumbers(store.frame.header, $);
       stats.framesDrawn += 1;
     }
     const number = store.frame.header.frame;

@@ -1,0 +1,53 @@
+// The output view: the 100×100 map (or the hovered neuron's) with the data points, and the
+// numbers: epoch, losses, accuracy.
+
+import { diverging, paint } from "./colors.js";
+
+const mapCanvas = document.createElement("canvas");
+mapCanvas.width = mapCanvas.height = 100;
+const neuronCanvas = document.createElement("canvas");
+neuronCanvas.width = neuronCanvas.height = 20;
+
+/** The canvas of the map to show big: the output's, or the hovered hidden neuron's. */
+function bigMap(frame, state, view) {
+  const hidden = state.network.layers.slice(0, -1).flatMap((layer) => layer.neurons);
+  const k = hidden.indexOf(view.hover);
+  const [canvas, cells, bytes, range] =
+    k >= 0
+      ? [neuronCanvas, 20, frame.arrays.neuron_maps.subarray(k * 400, (k + 1) * 400), [-1, 1]]
+      : [mapCanvas, 100, frame.arrays.output_maps.subarray(0, 100 * 100), frame.header.blocks.at(-1).range];
+  const shown = view.ui.discretize ? bytes.map((b) => (b >= 128 ? 255 : 0)) : bytes;
+  canvas.getContext("2d").putImageData(new ImageData(paint(shown, range), cells, cells), 0, 0);
+  return canvas;
+}
+
+/** The big map and the data: train points white-stroked, test points black-stroked. */
+export function drawOutput(canvas, frame, state, view) {
+  const map = bigMap(frame, state, view);
+  const ctx = canvas.getContext("2d");
+  ctx.imageSmoothingEnabled = false;
+  ctx.drawImage(map, 0, 0, canvas.width, canvas.height);
+  const { x, y, label, train } = state.points;
+  const scale = canvas.width / 12;
+  for (let i = 0; i < x.length; i++) {
+    if (!train[i] && !view.ui.showTestData) continue;
+    const [r, g, b] = diverging(label[i]);
+    ctx.beginPath();
+    ctx.arc((x[i] + 6) * scale, (6 - y[i]) * scale, 3, 0, 2 * Math.PI);
+    ctx.fillStyle = `rgb(${r}, ${g}, ${b})`;
+    ctx.strokeStyle = train[i] ? "white" : "black";
+    ctx.fill();
+    ctx.stroke();
+  }
+}
+
+/** Epoch, losses and accuracy, and the play button's label. */
+export function showNumbers(header, $) {
+  $("epoch").textContent = header.epoch.toLocaleString("en-US").padStart(7, "0");
+  const format = (v) => (v === null || v === undefined ? "–" : v.toFixed(3));
+  $("test_loss").textContent = format(header.test_loss);
+  $("train_loss").textContent = format(header.train_loss);
+  $("accuracy").textContent =
+    header.test_accuracy === null ? "" : `· Test accuracy ${(header.test_accuracy * 100).toFixed(1)} %`;
+  $("play").textContent = header.playing ? "Pause" : "Play";
+}
