@@ -34,3 +34,28 @@ export function paint(bytes, range, out = new Uint8ClampedArray(bytes.length * 4
 export function css([r, g, b]) {
   return `rgb(${r}, ${g}, ${b})`;
 }
+
+// Okabe & Ito's palette: classes stay distinguishable for colour-blind eyes.
+export const CLASS_COLOURS = [
+  [0xe6, 0x9f, 0x00],
+  [0x00, 0x72, 0xb2],
+  [0x00, 0x9e, 0x73],
+  [0xcc, 0x79, 0xa7],
+  [0x56, 0xb4, 0xe9],
+];
+
+/** RGBA pixels for k probability maps (k × n bytes, 0..255 = 0..1): each cell in its likeliest
+ * class's colour, faded towards white as the network grows less sure. */
+export function paintClasses(bytes, k, out = new Uint8ClampedArray((bytes.length / k) * 4)) {
+  const n = bytes.length / k;
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    for (let c = 1; c < k; c++) if (bytes[c * n + i] > bytes[best * n + i]) best = c;
+    // Confidence: 1/k (a guess) → faded out, 1 (sure) → full colour.
+    const sure = Math.max(0, (bytes[best * n + i] / 255 - 1 / k) / (1 - 1 / k));
+    const weight = 0.25 + 0.75 * sure;
+    const colour = CLASS_COLOURS[best % CLASS_COLOURS.length];
+    out.set([...colour.map((v) => Math.round(255 + (v - 255) * weight)), 255], i * 4);
+  }
+  return out;
+}

@@ -21,10 +21,10 @@ const FEATURES = {
 
 const tiles = new Map(); // a feature's map, drawn once
 
-function tile(bytes) {
+function tile(bytes, range = [-1, 1]) {
   const canvas = document.createElement("canvas");
   canvas.width = canvas.height = CELLS;
-  canvas.getContext("2d").putImageData(new ImageData(paint(bytes, [-1, 1]), CELLS, CELLS), 0, 0);
+  canvas.getContext("2d").putImageData(new ImageData(paint(bytes, range), CELLS, CELLS), 0, 0);
   return canvas;
 }
 
@@ -132,13 +132,19 @@ export function drawNetwork(canvas, state, frame, sensitivityView) {
       n += 1;
     }
   }
+  // Each output neuron's map, sampled from its 100×100 map (a class's probability, for softmax).
   const output = frame.arrays.output_maps;
-  const small = new Uint8Array(CELLS * CELLS);
-  for (let row = 0; row < CELLS; row++) {
-    for (let col = 0; col < CELLS; col++) small[row * CELLS + col] = output[row * 500 + col * 5];
-  }
-  const [ox, oy] = places.get(network.layers.at(-1).neurons[0]);
-  ctx.drawImage(tile(small), ox, oy, BOX, BOX);
+  const range = frame.header.blocks.at(-1).range;
+  network.layers.at(-1).neurons.forEach((id, j) => {
+    const small = new Uint8Array(CELLS * CELLS);
+    for (let row = 0; row < CELLS; row++) {
+      for (let col = 0; col < CELLS; col++) {
+        small[row * CELLS + col] = output[j * 10000 + row * 500 + col * 5];
+      }
+    }
+    const [x, y] = places.get(id);
+    ctx.drawImage(tile(small, range), x, y, BOX, BOX);
+  });
   // Each neuron's bias, a small square at its box's bottom-left corner, the output's included.
   for (const layer of network.layers) {
     for (const id of layer.neurons) {

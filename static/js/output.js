@@ -1,7 +1,7 @@
 // The output view: the 100×100 map (or the hovered neuron's) with the data points, and the
 // numbers: epoch, losses, accuracy.
 
-import { diverging, paint } from "./colors.js";
+import { CLASS_COLOURS, diverging, paint, paintClasses } from "./colors.js";
 
 const mapCanvas = document.createElement("canvas");
 mapCanvas.width = mapCanvas.height = 100;
@@ -12,6 +12,12 @@ neuronCanvas.width = neuronCanvas.height = 20;
 function bigMap(frame, state, view) {
   const hidden = state.network.layers.slice(0, -1).flatMap((layer) => layer.neurons);
   const k = hidden.indexOf(view.hover);
+  const classes = frame.header.blocks.at(-1).shape[0];
+  if (k < 0 && classes > 1) {
+    const pixels = paintClasses(frame.arrays.output_maps, classes);
+    mapCanvas.getContext("2d").putImageData(new ImageData(pixels, 100, 100), 0, 0);
+    return mapCanvas;
+  }
   const [canvas, cells, bytes, range] =
     k >= 0
       ? [neuronCanvas, 20, frame.arrays.neuron_maps.subarray(k * 400, (k + 1) * 400), [-1, 1]]
@@ -31,7 +37,8 @@ export function drawOutput(canvas, frame, state, view) {
   const scale = canvas.width / 12;
   for (let i = 0; i < x.length; i++) {
     if (!train[i] && !view.ui.showTestData) continue;
-    const [r, g, b] = diverging(label[i]);
+    const multi = state.config.output_activation === "softmax" || state.config.n_classes > 2;
+    const [r, g, b] = multi ? CLASS_COLOURS[label[i] % CLASS_COLOURS.length] : diverging(label[i]);
     ctx.beginPath();
     ctx.arc((x[i] + 6) * scale, (6 - y[i]) * scale, 3, 0, 2 * Math.PI);
     ctx.fillStyle = `rgb(${r}, ${g}, ${b})`;

@@ -112,6 +112,22 @@ def _step(page: Page) -> None:
     )
 
 
+OKABE_ITO = [(0xE6, 0x9F, 0x00), (0x00, 0x72, 0xB2), (0x00, 0x9E, 0x73), (0xCC, 0x79, 0xA7)]
+
+
+def _class_of(rgb: list[int]) -> int | None:
+    """The class whose colour, faded towards white, gives this pixel (within 6 per channel)."""
+    for k, colour in enumerate(OKABE_ITO):
+        towards = [255 - c for c in colour]
+        away = [255 - c for c in rgb]
+        weight = sum(a * t for a, t in zip(away, towards, strict=True)) / sum(
+            t * t for t in towards
+        )
+        if all(abs(255 - t * weight - c) <= 6 for t, c in zip(towards, rgb, strict=True)):
+            return k
+    return None
+
+
 def _shot(page: Page, name: str) -> None:
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"))
@@ -265,3 +281,18 @@ def test_hovering_a_hidden_neuron_shows_its_map_in_the_big_view(tab: Tab) -> Non
     page.mouse.move(box["x"] + spot[0] * scale, box["y"] + spot[1] * scale)
     _changed(page, "heatmap", before)
     assert "Bias 1:0" in (page.text_content("#card_text") or "")
+
+
+def test_three_class_blobs_are_drawn_in_three_class_colours(tab: Tab) -> None:
+    page = tab.open("#dataset=blobs&nClasses=3&loss=cross_entropy&seed=0.5")
+    page.wait_for_function("location.hash.includes('nClasses=3')")
+    page.click("#play")
+    page.wait_for_function("Number(document.querySelector('#test_loss').textContent) < 0.2")
+    page.click("#play")
+    pixels = _pixels(page, "heatmap")
+    width = 300
+    corners = [(4, 4), (width - 5, 4), (4, width - 5), (width - 5, width - 5)]  # no data there
+    classes = {_class_of(pixels[(y * width + x) * 4 : (y * width + x) * 4 + 3]) for x, y in corners}
+    assert None not in classes  # each corner is one class's colour, faded by doubt
+    assert len(classes) >= 2
+    _shot(page, "blobs")

@@ -33,3 +33,13 @@ test("paint turns a byte map into opaque pixels", () => {
   const pixels = paint(new Uint8Array([0, 255]), [-1, 1]);
   assert.deepEqual([...pixels], [0xf5, 0x93, 0x22, 255, 0x08, 0x77, 0xbd, 255]);
 });
+
+test("class maps take the likeliest class's colour, faded by doubt", async () => {
+  const { CLASS_COLOURS, paintClasses } = await import("../../static/js/colors.js");
+  // Two cells, three classes: sure of class 2, then a toss-up that leans to class 0.
+  const bytes = new Uint8Array([0, 90, 0, 90, 255, 85]);
+  const pixels = paintClasses(bytes, 3);
+  assert.deepEqual([...pixels.slice(0, 4)], [...CLASS_COLOURS[2], 255]);
+  const faded = [...pixels.slice(4, 8)];
+  assert.ok(faded[0] > CLASS_COLOURS[0][0] - 1 && faded[2] > CLASS_COLOURS[0][2] + 100);
+});
