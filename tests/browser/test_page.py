@@ -296,3 +296,10 @@ def test_three_class_blobs_are_drawn_in_three_class_colours(tab: Tab) -> None:
     assert None not in classes  # each corner is one class's colour, faded by doubt
     assert len(classes) >= 2
     _shot(page, "blobs")
+
+
+def test_a_legend_explains_the_colours_of_both_views(tab: Tab) -> None:
+    page = tab.open()
+    text = page.text_content("#legend_text") or ""
+    assert "Orange is −1" in text
+    assert "sensitivity view" in text
