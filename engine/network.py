@@ -23,7 +23,8 @@ from engine.workspace import Workspace
 Array = NDArray[Any]  # float64 arrays (float32 for the heatmaps)
 
 MAX_LAYER_SIZE = 4096  # neurons (or inputs) in one layer: a guard against typos, not a UI limit
-_WORKSPACES_KEPT = 4  # batch sizes whose buffers stay allocated (batch, remainder, grid, ...)
+_WORKSPACES_KEPT = 8  # sizes whose buffers stay allocated: batch, remainder, train and test
+# sets, the two heatmap grids; fewer would clear the cache on every frame of the server
 
 
 class Network:
