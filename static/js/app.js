@@ -4,7 +4,7 @@
 import { Connection } from "./connection.js";
 import { parseHash, serializeHash } from "./hash.js";
 import { LossChart } from "./chart.js";
-import { drawNetwork, featureCanvas, hitTest } from "./network.js";
+import { drawNetwork, featureTile, hitTest } from "./network.js";
 import { drawOutput, showNumbers } from "./output.js";
 
 const CLASSIFICATION = ["circle", "xor", "gauss", "spiral", "moons", "checkerboard", "blobs"];
@@ -124,7 +124,7 @@ function showFeatures(c) {
       button.className = "feature";
       const thumb = document.createElement("canvas");
       thumb.width = thumb.height = 20;
-      thumb.getContext("2d").drawImage(featureCanvas(name), 0, 0);
+      thumb.getContext("2d").drawImage(featureTile(name), 0, 0);
       button.append(thumb, name);
       button.setAttribute("aria-pressed", String(c.features.includes(name)));
       button.addEventListener("click", () => {

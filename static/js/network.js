@@ -28,7 +28,8 @@ function tile(bytes, range = [-1, 1]) {
   return canvas;
 }
 
-function featureTile(name) {
+/** A feature's map as a small canvas, drawn once (the feature buttons show it too). */
+export function featureTile(name) {
   if (!tiles.has(name)) {
     const bytes = new Uint8Array(CELLS * CELLS);
     for (let row = 0; row < CELLS; row++) {
@@ -82,11 +83,6 @@ function distance(px, py, x1, y1, x2, y2) {
   const dy = y2 - y1;
   const t = Math.max(0, Math.min(1, ((px - x1) * dx + (py - y1) * dy) / (dx * dx + dy * dy)));
   return Math.hypot(px - (x1 + t * dx), py - (y1 + t * dy));
-}
-
-/** A feature's map as a small canvas (the feature buttons show it too). */
-export function featureCanvas(name) {
-  return featureTile(name);
 }
 
 export function drawNetwork(canvas, state, frame, sensitivityView) {
