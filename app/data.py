@@ -80,3 +80,30 @@ def check_labels(labels: Array, config: Config) -> Array:
     if not np.isin(labels, (-1.0, 1.0)).all():
         raise InputError("points", "labels must be +1 or -1 for two classes")
     return labels.astype(np.float64)
+
+
+PREVIEW_POINTS = 120
+PREVIEW_SEED = 1
+
+
+def previews() -> list[dict[str, Any]]:
+    """What the page draws on its dataset buttons: each dataset's name, problem, class range and
+    description, with a small noiseless sample for every class count it allows, as
+    [x, y, label] rows (x and y in [-6, 6]; the label ±1, a class, or a value)."""
+    out = []
+    for spec in datasets.DATASETS.values():
+        samples = {}
+        for k in range(2, spec.max_classes + 1):
+            points, labels = datasets.generate(spec.name, PREVIEW_POINTS, 0.0, PREVIEW_SEED, k)
+            rows = np.column_stack([points.round(2), labels.astype(np.float64).round(2)])
+            samples[str(k)] = rows.tolist()
+        out.append(
+            {
+                "name": spec.name,
+                "problem": spec.problem,
+                "max_classes": spec.max_classes,
+                "description": spec.description,
+                "samples": samples,
+            }
+        )
+    return out

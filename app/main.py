@@ -15,6 +15,7 @@ from threadpoolctl import threadpool_limits
 
 from app import ws
 from app.config import config_schema
+from app.data import previews
 from app.settings import Settings
 from app.store import SessionStore
 
@@ -33,6 +34,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     store = SessionStore(settings)
     app_version = _version()
+    dataset_previews = previews()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -69,6 +71,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def schema() -> dict[str, object]:
         """The configuration a client may send, as JSON schema, with this server's limits."""
         return config_schema(settings)
+
+    @app.get("/api/datasets")
+    def datasets(response: Response) -> list[dict[str, Any]]:
+        """Every dataset with a small noiseless sample per class count: the page's thumbnails."""
+        response.headers["Cache-Control"] = "public, max-age=3600"
+        return dataset_previews
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index(request: Request) -> HTMLResponse:

@@ -4,11 +4,10 @@
 import { Connection } from "./connection.js";
 import { parseHash, serializeHash } from "./hash.js";
 import { LossChart } from "./chart.js";
+import { datasetButtons } from "./datasets.js";
 import { drawNetwork, featureTile, hitTest } from "./network.js";
 import { drawOutput, showNumbers } from "./output.js";
 
-const CLASSIFICATION = ["circle", "xor", "gauss", "spiral", "moons", "checkerboard", "blobs"];
-const REGRESSION = ["reg-plane", "reg-gauss"];
 const ALL_FEATURES = ["x", "y", "xSquared", "ySquared", "xTimesY", "sinX", "sinY", "cosX", "cosY"];
 const NEW_LAYER_NEURONS = 2; // TF: a new layer starts with 2 neurons
 // TF Playground's NAME_hide keys, and the control each hides (features hide their own button).
@@ -31,6 +30,7 @@ const HIDABLE = {
 };
 
 const $ = (id) => document.getElementById(id);
+let catalog = []; // /api/datasets: every dataset with a sample for its thumbnail
 const store = { state: null, frame: null, dirty: false, drawn: 0 };
 // Frames drawn since the page loaded: benchmarks/browser.py reads it.
 const stats = { framesDrawn: 0 };
@@ -99,21 +99,14 @@ function showControls(state) {
 }
 
 function showDatasets(c) {
-  const names = c.problem === "classification" ? CLASSIFICATION : REGRESSION;
+  $("datasets").replaceChildren(...datasetButtons(catalog, c, change));
   const active = c.problem === "classification" ? c.dataset : c.reg_dataset;
-  $("datasets").replaceChildren(
-    ...names.map((name) => {
-      const button = document.createElement("button");
-      button.type = "button";
-      button.textContent = name;
-      button.setAttribute("role", "radio");
-      button.setAttribute("aria-checked", String(name === active));
-      button.addEventListener("click", () =>
-        change(c.problem === "classification" ? { dataset: name } : { reg_dataset: name }),
-      );
-      return button;
-    }),
+  const most = catalog.find((d) => d.name === active)?.max_classes ?? (active === "own" ? 5 : 2);
+  $("n_classes").closest("label").hidden = c.problem !== "classification" || most < 3;
+  $("n_classes").replaceChildren(
+    ...Array.from({ length: most - 1 }, (_, i) => new Option(String(i + 2), String(i + 2))),
   );
+  $("n_classes").value = String(c.n_classes);
 }
 
 function showFeatures(c) {
@@ -172,6 +165,7 @@ function bind() {
   for (const id of ["activation", "regularization", "problem", "optimizer", "loss"]) {
     $(id).addEventListener("change", () => change({ [id]: $(id).value }));
   }
+  $("n_classes").addEventListener("change", () => change({ n_classes: Number($("n_classes").value) }));
   for (const id of ["learning_rate", "regularization_rate"]) {
     $(id).addEventListener("change", () => change({ [id]: Number($(id).value) }));
   }
@@ -349,6 +343,12 @@ function hideControls() {
   }
 }
 
+fetch("/api/datasets")
+  .then((response) => response.json())
+  .then((datasets) => {
+    catalog = datasets;
+    if (store.state) showDatasets(store.state.config);
+  });
 bind();
 bindCards();
 hideControls();

@@ -303,3 +303,29 @@ def test_a_legend_explains_the_colours_of_both_views(tab: Tab) -> None:
     text = page.text_content("#legend_text") or ""
     assert "Orange is −1" in text
     assert "sensitivity view" in text
+
+
+def test_dataset_thumbnails_pick_the_dataset_and_the_class_count(tab: Tab) -> None:
+    page = tab.open()
+    page.wait_for_function("document.querySelectorAll('#datasets canvas').length === 7")
+    thumb = page.evaluate(
+        """() => { const c = document.querySelector('#datasets canvas');
+            return Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data); }"""
+    )
+    quads = [thumb[i : i + 4] for i in range(0, len(thumb), 4)]
+    assert sum(1 for r, g, b, _ in quads if r > 200 and b < 120) > 50  # orange points
+    assert sum(1 for r, g, b, _ in quads if b > 150 and r < 100) > 50  # blue points
+    assert page.is_hidden("#n_classes")
+    page.click("#datasets button:has-text('blobs')")
+    page.wait_for_function("location.hash.includes('dataset=blobs')")
+    page.wait_for_selector("#n_classes", state="visible")
+    page.select_option("#n_classes", "4")
+    page.wait_for_function("location.hash.includes('nClasses=4')")
+    assert page.locator("#heatmap").is_visible()
+    # Circle has two classes: the switch takes the class count back to 2 by itself.
+    page.click("#datasets button:has-text('circle')")
+    page.wait_for_function("location.hash.includes('dataset=circle')")
+    assert "nClasses=4" not in page.evaluate("location.hash")
+    assert page.text_content("#status") == "live"
+    assert page.is_hidden("#n_classes")
+    assert tab.errors == []
