@@ -276,14 +276,20 @@ class Session:
         return Reply([self.state_message(), self.snapshot_message()], frame=True)
 
     # -- training ---------------------------------------------------------------------------------
-    def train(self, epochs: int, seconds: float | None = None) -> int:
-        """Train `epochs` epochs, or until `seconds` pass (at least one), stopping at divergence;
-        returns how many ran."""
+    def train(
+        self, epochs: int, seconds: float | None = None, enough: Callable[[], bool] | None = None
+    ) -> int:
+        """Train `epochs` epochs, or until `seconds` pass or `enough()` says so (at least one),
+        stopping at divergence; returns how many ran."""
         c, data = self.config, self.data
         deadline = None if seconds is None else time.perf_counter() + seconds
         done = 0
         start = time.thread_time()
-        while done < epochs or (deadline is not None and time.perf_counter() < deadline):
+        while done < epochs or (
+            deadline is not None
+            and time.perf_counter() < deadline
+            and not (enough is not None and enough())
+        ):
             loss = self.net.train_epoch(
                 data.X_train,
                 data.Y_train,
@@ -307,11 +313,12 @@ class Session:
             return math.inf
         return self.speed * self.epoch_s
 
-    def train_for(self, seconds: float) -> int:
-        """One frame's training: `speed` epochs, or as many as fit in `seconds` for "max"."""
+    def train_for(self, seconds: float, enough: Callable[[], bool] | None = None) -> int:
+        """One frame's training: `speed` epochs, or for "max" as many as fit in `seconds`, ending
+        early once `enough()` (checked after each epoch: a frame is wanted)."""
         if isinstance(self.speed, int):
             return self.train(self.speed)
-        return self.train(1, seconds)
+        return self.train(1, seconds, enough)
 
     def _record(self) -> None:
         """Measure the losses for a frame, and add them to the chart (one point per epoch)."""

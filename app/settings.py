@@ -13,7 +13,7 @@ class Settings(BaseSettings):
     max_hidden_layers: int = Field(6, ge=0, le=16)  # TF Playground's limit
     max_neurons: int = Field(8, ge=1, le=64)  # neurons per hidden layer, TF's limit
     max_points: int = Field(2000, ge=10, le=100_000)  # data points in one session
-    max_fps: float = Field(30.0, gt=0, le=120)  # frames per second sent to one client
+    max_fps: float = Field(60.0, gt=0, le=120)  # frames per second sent to one client
     max_epochs_per_frame: int = Field(1000, ge=1)  # the highest numeric speed a client may ask
     max_message_bytes: int = Field(512 * 1024, ge=1024)  # one client message (a snapshot is big)
     idle_timeout_s: float = Field(900.0, gt=0)  # seconds without a client message before closing

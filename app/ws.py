@@ -4,9 +4,11 @@ takeover watch.
 Training is decoupled from display. While playing, a tick every 1/max_fps trains `speed` epochs
 and, when the client has acked the last frame, builds the next one in the same turn. A tick waits
 at most two intervals for that ack and then trains without it: a slow client gets fewer frames,
-never a queue, and never holds training back. Work that has been quick runs on the event loop in
-slices (train, losses, frame), so sockets get turns in between; longer work (speed "max", big
-networks) runs in a few worker threads, so the event loop keeps serving every socket.
+never a queue, and never holds training back. At speed "max" training runs back to back and a
+frame goes out whenever the client is ready for one and a tick has passed. Work that has been
+quick runs on the event loop in slices (train, losses, frame), so sockets get turns in between;
+longer work (speed "max", big networks) runs in a few worker threads, so the event loop keeps
+serving every socket.
 """
 
 import asyncio
@@ -82,6 +84,7 @@ class Connection:
         self.unacked: int | None = None
         self.last_frame = -self.interval
         self.frame_s = 0.0  # CPU seconds a frame has taken lately (a running average)
+        self.lag = 0.0  # how late the event loop wakes this connection's ticks (running average)
         self.play_wanted = asyncio.Event()
         self.bad_times: deque[float] = deque()
 
@@ -148,10 +151,12 @@ class Connection:
         return True
 
     async def _play_loop(self) -> None:
-        # One tick per 1/max_fps: `speed` epochs (or "max": half the tick), and in the same trip
-        # to a worker thread the frame, when the client has acked the last one. A tick waits up
-        # to two intervals for that ack, so epochs and frames go together while the client
-        # keeps up; past that the client is slow, and training goes on without it.
+        # One tick per 1/max_fps: `speed` epochs, and in the same trip to a worker thread the
+        # frame, when the client has acked the last one. A tick waits up to two intervals for
+        # that ack, so epochs and frames go together while the client keeps up; past that the
+        # client is slow, and training goes on without it. At speed "max" training never waits:
+        # slices of up to a tick run back to back, each ending early once the last frame is
+        # acked and a tick has passed since it, and then the next frame goes out.
         session = self.session
         last_snapshot = time.monotonic()
         while True:
@@ -159,25 +164,27 @@ class Connection:
             self.play_wanted.clear()
             next_tick = time.monotonic()
             while True:
-                patience = 2 * self.interval - (time.monotonic() - self.last_frame)
-                if not self.acked.is_set() and patience > 0:
+                flat_out = session.speed == "max"
+                patience = 2 * self.interval + 4 * self.lag - (time.monotonic() - self.last_frame)
+                if not flat_out and not self.acked.is_set() and patience > 0:
                     with suppress(TimeoutError):
                         await asyncio.wait_for(self.acked.wait(), patience)
                 async with session.lock:
                     if not session.playing:
                         break
-                    framing = self.acked.is_set()
                     # In slices, each a turn of the event loop, so other sockets get in between.
-                    await self._run(session.tick_cost(), session.train_for, self.interval * 0.5)
+                    await self._run(
+                        session.tick_cost(), session.train_for, self.interval, self._frame_due
+                    )
                     frame = None
-                    if framing:
+                    if self._frame_due() if flat_out else self.acked.is_set():
                         await asyncio.sleep(0)
                         await self._run(self.frame_s, session.record)
                         await asyncio.sleep(0)
                         frame = await self._run(self.frame_s, self._timed, session.frame, False)
                 if frame is not None:
                     await self._send_frame(frame)
-                else:
+                elif not flat_out:
                     self.frame_wanted.set()
                 now = time.monotonic()
                 if now - last_snapshot >= self.settings.snapshot_interval_s:
@@ -185,8 +192,10 @@ class Connection:
                     async with session.lock:
                         snapshot = session.snapshot_message()
                     await self.send_json(snapshot)
-                next_tick = max(next_tick + self.interval, now)
+                next_tick = now if flat_out else max(next_tick + self.interval, now)
                 await asyncio.sleep(next_tick - now)
+                late = time.monotonic() - next_tick
+                self.lag = 0.8 * self.lag + 0.2 * late
 
     async def _send_loop(self) -> None:
         # Frames outside play (a step, a change, the last frame of a pause), once acked.
@@ -210,6 +219,10 @@ class Connection:
             return work(*args)
         async with self.limiter:
             return await anyio.to_thread.run_sync(work, *args)
+
+    def _frame_due(self) -> bool:
+        """Whether the client is ready for a frame and one is due (read from worker threads)."""
+        return self.acked.is_set() and time.monotonic() - self.last_frame >= self.interval
 
     def _timed(self, frame: Callable[..., bytes], *args: Any) -> bytes:
         """Build a frame and keep track of what frames cost (CPU time, not GIL waits)."""

@@ -1,7 +1,8 @@
 """How fast the page trains and draws, in headless Chromium against a real server.
 
 For each network, 3 runs of 15 s of play at speed "max" after a 2 s warm-up: epochs per second
-(the page's epoch counter) and frames drawn per second (counted by the page, window.lernmi).
+(the page's epoch counter), frames drawn per second and the page's milliseconds of drawing per
+frame (both counted by the page, window.lernmi).
 Prints the medians beside the targets and TensorFlow Playground's ceiling (one epoch per
 animation frame: at most ~60 epochs/s).
 
@@ -33,22 +34,23 @@ NETWORKS = [  # name, hash, epochs/s target, frames/s target
 ]
 
 
-def sample(page: Page) -> tuple[float, int, int]:
+def sample(page: Page) -> tuple[float, int, int, float]:
     epoch = int((page.text_content("#epoch") or "0").replace(",", ""))
-    return time.monotonic(), epoch, int(page.evaluate("window.lernmi.framesDrawn"))
+    drawn, ms = page.evaluate("[window.lernmi.framesDrawn, window.lernmi.drawMs]")
+    return time.monotonic(), epoch, int(drawn), float(ms)
 
 
-def run(page: Page, url: str, hash_: str, seconds: float) -> tuple[float, float]:
+def run(page: Page, url: str, hash_: str, seconds: float) -> tuple[float, float, float]:
     page.goto(f"{url}/{hash_}")
     page.wait_for_function("document.querySelector('#status').textContent === 'live'")
     page.select_option("#speed", "max")
     page.click("#play")
     page.wait_for_timeout(2000)
-    t0, e0, f0 = sample(page)
+    t0, e0, f0, ms0 = sample(page)
     page.wait_for_timeout(seconds * 1000)
-    t1, e1, f1 = sample(page)
+    t1, e1, f1, ms1 = sample(page)
     page.click("#play")
-    return (e1 - e0) / (t1 - t0), (f1 - f0) / (t1 - t0)
+    return (e1 - e0) / (t1 - t0), (f1 - f0) / (t1 - t0), (ms1 - ms0) / max(1, f1 - f0)
 
 
 def main() -> None:
@@ -62,6 +64,7 @@ def main() -> None:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
             print(
                 f"{'network':40s} {'epochs/s':>9s} {'target':>7s} {'frames/s':>9s} {'target':>7s}"
+                f" {'draw ms':>8s}"
             )
             for name, hash_, epochs_target, frames_target in NETWORKS:
                 results = []
@@ -71,10 +74,11 @@ def main() -> None:
                     context.close()
                 epochs = statistics.median(r[0] for r in results)
                 frames = statistics.median(r[1] for r in results)
+                draw_ms = statistics.median(r[2] for r in results)
                 met = "met" if epochs >= epochs_target and frames >= frames_target else "missed"
                 print(
                     f"{name:40s} {epochs:9.0f} {'≥' + str(epochs_target):>7s} {frames:9.1f}"
-                    f" {'≥' + str(frames_target):>7s}  {met}"
+                    f" {'≥' + str(frames_target):>7s} {draw_ms:8.2f}  {met}"
                 )
             print("TF Playground: one epoch per animation frame, at most ~60 epochs/s")
             browser.close()

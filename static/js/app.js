@@ -1,5 +1,5 @@
-// The playground page: controls send messages, the socket stores what arrives, and one
-// requestAnimationFrame loop draws the latest frame, then acks it (docs/protocol.md).
+// The playground page: controls send messages, the socket stores what arrives (and acks each
+// frame as it comes, docs/protocol.md), and one requestAnimationFrame loop draws the latest.
 
 import { Connection } from "./connection.js";
 import { parseHash, serializeHash } from "./hash.js";
@@ -31,9 +31,10 @@ const HIDABLE = {
 
 const $ = (id) => document.getElementById(id);
 let catalog = []; // /api/datasets: every dataset with a sample for its thumbnail
-const store = { state: null, frame: null, dirty: false, drawn: 0 };
-// Frames drawn since the page loaded: benchmarks/browser.py reads it.
-const stats = { framesDrawn: 0 };
+const store = { state: null, frame: null, dirty: false, acked: null };
+// Frames drawn since the page loaded, and the milliseconds spent drawing them:
+// benchmarks/browser.py reads them.
+const stats = { framesDrawn: 0, drawMs: 0 };
 window.lernmi = stats;
 const view = {
   ui: { showTestData: false, discretize: false },
@@ -70,6 +71,7 @@ const connection = new Connection(socketUrl, localStorage, {
     store.frame = frame;
     chart.add(frame.header);
     store.dirty = true;
+    ackLatest();
   },
   status(status, reason) {
     $("status").textContent = reason ? `${status}: ${reason}` : status;
@@ -96,6 +98,14 @@ function showControls(state) {
   showDatasets(c);
   showFeatures(c);
   showNeurons(c);
+  const layers = c.network_shape.length
+    ? `hidden layers of ${c.network_shape.join(", ")} neurons`
+    : "no hidden layer";
+  const outputs = state.network.layers.at(-1).neurons.length;
+  $("net").setAttribute(
+    "aria-label",
+    `The network: inputs ${c.features.join(", ")}; ${layers}; ${outputs} output neuron${outputs > 1 ? "s" : ""}`,
+  );
 }
 
 function showDatasets(c) {
@@ -203,6 +213,9 @@ function bind() {
   }
   document.addEventListener("keydown", (event) => {
     if (event.target instanceof HTMLInputElement || event.target instanceof HTMLSelectElement) return;
+    if (event.ctrlKey || event.metaKey || event.altKey) return; // the browser's own shortcuts
+    // Space on a focused button presses that button, as everywhere else.
+    if (event.key === " " && event.target instanceof HTMLButtonElement) return;
     const keys = {
       " ": togglePlay,
       ArrowRight: () => send({ type: "step" }),
@@ -238,23 +251,31 @@ function loop() {
   if (store.dirty && store.state && store.frame) {
     store.dirty = false;
     if (fits(store.frame, store.state)) {
+      const start = performance.now();
       drawOutput($("heatmap"), store.frame, store.state, view);
       drawNetwork($("net"), store.state, store.frame, view.sensitivity);
       chart.draw();
       showNumbers(store.frame.header, $);
       stats.framesDrawn += 1;
+      stats.drawMs += performance.now() - start;
     }
-    const number = store.frame.header.frame;
-    // A hidden tab stops asking for frames; it acks the last one when it is shown again.
-    if (number !== store.drawn && !document.hidden) {
-      store.drawn = number;
-      connection.ack(number);
-    }
+  }
+}
+
+/** Ask for the next frame as soon as this one is decoded, so the server builds it while this
+ * one is drawn; the loop draws whichever is newest. A hidden tab stops asking for frames, and
+ * asks again when it is shown. */
+function ackLatest() {
+  const number = store.frame?.header.frame;
+  if (number !== undefined && number !== store.acked && !document.hidden) {
+    store.acked = number;
+    connection.ack(number);
   }
 }
 
 document.addEventListener("visibilitychange", () => {
   if (!document.hidden) store.dirty = true;
+  ackLatest();
 });
 
 // -- hover cards and editing a weight or a bias in place -----------------------------------------

@@ -18,15 +18,22 @@ export function byteValue(byte, range) {
   return range[0] + (byte / 255) * (range[1] - range[0]);
 }
 
-/** RGBA pixels (a Uint8ClampedArray, 4 per cell) for a byte map on the diverging scale. One
- * lookup table of 256 colours serves every cell. */
+const tables = new Map(); // range → its 256 colours, each an RGBA word
+
+/** RGBA pixels (a Uint8ClampedArray, 4 per cell) for a byte map on the diverging scale. Each
+ * cell is one lookup in a table of 256 colours, made once per range. */
 export function paint(bytes, range, out = new Uint8ClampedArray(bytes.length * 4)) {
-  const table = new Uint8ClampedArray(256 * 4);
-  for (let b = 0; b < 256; b++) {
-    const [r, g, bl] = diverging(byteValue(b, range));
-    table.set([r, g, bl, 255], b * 4);
+  const key = `${range[0]},${range[1]}`;
+  let table = tables.get(key);
+  if (!table) {
+    const rgba = new Uint8ClampedArray(256 * 4);
+    for (let b = 0; b < 256; b++) rgba.set([...diverging(byteValue(b, range)), 255], b * 4);
+    table = new Uint32Array(rgba.buffer);
+    if (tables.size > 64) tables.clear();
+    tables.set(key, table);
   }
-  for (let i = 0; i < bytes.length; i++) out.set(table.subarray(bytes[i] * 4, bytes[i] * 4 + 4), i * 4);
+  const words = new Uint32Array(out.buffer, out.byteOffset, bytes.length);
+  for (let i = 0; i < bytes.length; i++) words[i] = table[bytes[i]];
   return out;
 }
 

@@ -21,7 +21,7 @@ export class Connection {
     this.storage = storage;
     this.on = on;
     this.WebSocketImpl = WebSocketImpl;
-    this.setTimer = setTimer;
+    this.setTimer = (callback, ms) => setTimer(callback, ms); // unbound: setTimeout needs it
     this.attempt = 0;
     this.socket = null;
     this.closed = false;

@@ -28,6 +28,18 @@ function tile(bytes, range = [-1, 1]) {
   return canvas;
 }
 
+// A frame's neuron maps stacked in a tall canvas (one for the hidden layers, one for the
+// output): one paint and one putImageData a frame, and each box drawn from its slice.
+const atlases = { hidden: document.createElement("canvas"), output: document.createElement("canvas") };
+
+function paintAtlas(atlas, bytes, range) {
+  const rows = bytes.length / CELLS;
+  if (rows === 0) return atlas; // no hidden layers
+  if (atlas.width !== CELLS || atlas.height !== rows) Object.assign(atlas, { width: CELLS, height: rows });
+  atlas.getContext("2d").putImageData(new ImageData(paint(bytes, range), CELLS, rows), 0, 0);
+  return atlas;
+}
+
 /** A feature's map as a small canvas, drawn once (the feature buttons show it too). */
 export function featureTile(name) {
   if (!tiles.has(name)) {
@@ -119,27 +131,28 @@ export function drawNetwork(canvas, state, frame, sensitivityView) {
     const [x, y] = places.get(name);
     ctx.drawImage(featureTile(name), x, y, BOX, BOX);
   });
-  const maps = frame.arrays.neuron_maps;
-  let n = 0;
-  for (const layer of network.layers.slice(0, -1)) {
-    for (const id of layer.neurons) {
-      const [x, y] = places.get(id);
-      ctx.drawImage(tile(maps.subarray(n * CELLS * CELLS, (n + 1) * CELLS * CELLS)), x, y, BOX, BOX);
-      n += 1;
-    }
-  }
-  // Each output neuron's map, sampled from its 100×100 map (a class's probability, for softmax).
+  // The hidden neurons' maps, then each output neuron's, sampled from its 100×100 map (a
+  // class's probability, for softmax), on the output's range.
+  const hidden = network.layers.slice(0, -1).flatMap((layer) => layer.neurons);
+  const maps = paintAtlas(atlases.hidden, frame.arrays.neuron_maps, [-1, 1]);
+  hidden.forEach((id, n) => {
+    const [x, y] = places.get(id);
+    ctx.drawImage(maps, 0, n * CELLS, CELLS, CELLS, x, y, BOX, BOX);
+  });
   const output = frame.arrays.output_maps;
-  const range = frame.header.blocks.at(-1).range;
-  network.layers.at(-1).neurons.forEach((id, j) => {
-    const small = new Uint8Array(CELLS * CELLS);
+  const outputs = network.layers.at(-1).neurons;
+  const small = new Uint8Array(outputs.length * CELLS * CELLS);
+  outputs.forEach((_, j) => {
     for (let row = 0; row < CELLS; row++) {
       for (let col = 0; col < CELLS; col++) {
-        small[row * CELLS + col] = output[j * 10000 + row * 500 + col * 5];
+        small[(j * CELLS + row) * CELLS + col] = output[j * 10000 + row * 500 + col * 5];
       }
     }
+  });
+  const outputMaps = paintAtlas(atlases.output, small, frame.header.blocks.at(-1).range);
+  outputs.forEach((id, j) => {
     const [x, y] = places.get(id);
-    ctx.drawImage(tile(small, range), x, y, BOX, BOX);
+    ctx.drawImage(outputMaps, 0, j * CELLS, CELLS, CELLS, x, y, BOX, BOX);
   });
   // Each neuron's bias, a small square at its box's bottom-left corner, the output's included.
   for (const layer of network.layers) {

@@ -27,17 +27,21 @@ function bigMap(frame, state, view) {
   return canvas;
 }
 
-/** The big map and the data: train points white-stroked, test points black-stroked. */
-export function drawOutput(canvas, frame, state, view) {
-  const map = bigMap(frame, state, view);
-  const ctx = canvas.getContext("2d");
-  ctx.imageSmoothingEnabled = false;
-  ctx.drawImage(map, 0, 0, canvas.width, canvas.height);
+// The data points, drawn once per set of points and kept: a frame only redraws the map.
+const dots = { canvas: document.createElement("canvas"), points: null, showTest: null, width: 0 };
+
+function pointsLayer(width, state, showTest) {
+  if (dots.points === state.points && dots.showTest === showTest && dots.width === width) {
+    return dots.canvas;
+  }
+  Object.assign(dots, { points: state.points, showTest, width });
+  dots.canvas.width = dots.canvas.height = width;
+  const ctx = dots.canvas.getContext("2d");
   const { x, y, label, train } = state.points;
-  const scale = canvas.width / 12;
+  const scale = width / 12;
+  const multi = state.config.output_activation === "softmax" || state.config.n_classes > 2;
   for (let i = 0; i < x.length; i++) {
-    if (!train[i] && !view.ui.showTestData) continue;
-    const multi = state.config.output_activation === "softmax" || state.config.n_classes > 2;
+    if (!train[i] && !showTest) continue;
     const [r, g, b] = multi ? CLASS_COLOURS[label[i] % CLASS_COLOURS.length] : diverging(label[i]);
     ctx.beginPath();
     ctx.arc((x[i] + 6) * scale, (6 - y[i]) * scale, 3, 0, 2 * Math.PI);
@@ -46,6 +50,16 @@ export function drawOutput(canvas, frame, state, view) {
     ctx.fill();
     ctx.stroke();
   }
+  return dots.canvas;
+}
+
+/** The big map and the data: train points white-stroked, test points black-stroked. */
+export function drawOutput(canvas, frame, state, view) {
+  const map = bigMap(frame, state, view);
+  const ctx = canvas.getContext("2d");
+  ctx.imageSmoothingEnabled = false;
+  ctx.drawImage(map, 0, 0, canvas.width, canvas.height);
+  ctx.drawImage(pointsLayer(canvas.width, state, view.ui.showTestData), 0, 0);
 }
 
 /** Epoch, losses and accuracy, and the play button's label. */

@@ -143,6 +143,19 @@ def test_speed_accepts_a_count_or_max():
     assert session.train_for(0.02) >= 2
 
 
+def test_at_max_a_slice_ends_after_the_epoch_in_which_a_frame_is_wanted():
+    session = _session()
+    _send(session, type="speed", epochs_per_frame="max")
+    calls = []
+
+    def enough() -> bool:
+        calls.append(session.net.epoch)
+        return len(calls) == 3
+
+    assert session.train_for(60.0, enough) == 3
+    assert session.train_for(60.0, lambda: True) == 1  # at least one epoch
+
+
 def test_adding_removing_and_clearing_points_makes_them_the_sessions_own():
     session = _session()
     _send(session, type="add_points", points=[[5.9, 5.9, 1], [-5.9, -5.9, -1]])

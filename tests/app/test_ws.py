@@ -121,6 +121,20 @@ def test_a_client_that_never_acks_gets_exactly_one_frame_while_training_goes_on(
         assert second["epoch"] > first["epoch"] + 20
 
 
+def test_at_max_speed_training_runs_on_while_a_frame_awaits_its_ack():
+    with connected() as (c, _):
+        c.ack()
+        c.send(type="speed", epochs_per_frame="max")
+        c.send(type="play")
+        first = c.until("frame", ack=False)
+        time.sleep(0.3)
+        c.send(type="ping", id="p")
+        pong = c.until("pong")
+        assert pong["epoch"] > first["epoch"] + 20
+        c.send(type="ack", frame=first["frame"])
+        assert c.until("frame")["frame"] == first["frame"] + 1
+
+
 def test_step_and_step_batch_send_frames():
     with connected() as (c, _):
         c.ack()

@@ -1,12 +1,15 @@
 """The page in headless Chromium (Debian's, driven by playwright) against a real server."""
 
+import base64
 import os
 import signal
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from app.serve import spawn
@@ -83,23 +86,24 @@ def tab(browser: Browser, server: str) -> Iterator[Tab]:
     tab.page.context.close()
 
 
-def _pixels(page: Page, canvas: str) -> list[int]:
+# A canvas's pixels leave the page as base64: a JSON array of 750,000 numbers takes seconds.
+_PIXELS_JS = """(id) => { const c = document.getElementById(id);
+    const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let text = ''; for (let i = 0; i < data.length; i += 8192)
+      text += String.fromCharCode(...data.subarray(i, i + 8192));
+    return btoa(text); }"""
+
+
+def _pixels(page: Page, canvas: str) -> bytes:
     """Every pixel of a canvas, flat: r, g, b, a, r, …"""
-    pixels: list[int] = page.evaluate(
-        """(id) => { const c = document.getElementById(id);
-            return Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data); }""",
-        canvas,
-    )
-    return pixels
+    return base64.b64decode(page.evaluate(_PIXELS_JS, canvas))
 
 
-def _changed(page: Page, canvas: str, before: list[int]) -> None:
+def _changed(page: Page, canvas: str, before: bytes) -> None:
     """Wait until a canvas's pixels differ from `before`."""
     page.wait_for_function(
-        "([id, before]) => { const c = document.getElementById(id);"
-        " const now = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
-        " return now.some((v, i) => v !== before[i]); }",
-        arg=[canvas, before],
+        f"([id, before]) => ({_PIXELS_JS})(id) !== before",
+        arg=[canvas, base64.b64encode(before).decode()],
     )
 
 
@@ -115,7 +119,7 @@ def _step(page: Page) -> None:
 OKABE_ITO = [(0xE6, 0x9F, 0x00), (0x00, 0x72, 0xB2), (0x00, 0x9E, 0x73), (0xCC, 0x79, 0xA7)]
 
 
-def _class_of(rgb: list[int]) -> int | None:
+def _class_of(rgb: bytes) -> int | None:
     """The class whose colour, faded towards white, gives this pixel (within 6 per channel)."""
     for k, colour in enumerate(OKABE_ITO):
         towards = [255 - c for c in colour]
@@ -308,10 +312,8 @@ def test_a_legend_explains_the_colours_of_both_views(tab: Tab) -> None:
 def test_dataset_thumbnails_pick_the_dataset_and_the_class_count(tab: Tab) -> None:
     page = tab.open()
     page.wait_for_function("document.querySelectorAll('#datasets canvas').length === 7")
-    thumb = page.evaluate(
-        """() => { const c = document.querySelector('#datasets canvas');
-            return Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data); }"""
-    )
+    page.evaluate("document.querySelector('#datasets canvas').id = 'first_thumbnail'")
+    thumb = _pixels(page, "first_thumbnail")
     quads = [thumb[i : i + 4] for i in range(0, len(thumb), 4)]
     assert sum(1 for r, g, b, _ in quads if r > 200 and b < 120) > 50  # orange points
     assert sum(1 for r, g, b, _ in quads if b > 150 and r < 100) > 50  # blue points
@@ -328,4 +330,105 @@ def test_dataset_thumbnails_pick_the_dataset_and_the_class_count(tab: Tab) -> No
     assert "nClasses=4" not in page.evaluate("location.hash")
     assert page.text_content("#status") == "live"
     assert page.is_hidden("#n_classes")
+    assert tab.errors == []
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 800), (390, 844)])
+def test_axe_finds_no_accessibility_violations(
+    browser: Browser, server: str, width: int, height: int
+) -> None:
+    tab = _tab(browser, server, width, height)
+    page = tab.open("#dataset=blobs&nClasses=3")
+    page.wait_for_selector("#n_classes", state="visible")
+    violations = Axe().run(page).response["violations"]
+    assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations] == []
+    assert "hidden layers of 4, 2 neurons" in (page.get_attribute("#net", "aria-label") or "")
+    page.context.close()
+
+
+def test_the_keyboard_reaches_every_control_with_a_visible_focus(tab: Tab) -> None:
+    page = tab.open()
+    seen = set()
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            """() => { const e = document.activeElement;
+                if (e === document.body) return null;  // past the last control
+                const style = getComputedStyle(e);
+                return [e.id || e.textContent.trim(), style.outlineStyle, style.outlineWidth]; }"""
+        )
+        if focused is None:
+            continue
+        seen.add(focused[0])
+        assert focused[1] != "none", focused
+        assert focused[2] != "0px", focused
+    assert {"play", "step", "reset", "learning_rate", "layers", "sensitivity", "show_test"} <= seen
+
+
+def test_keys_step_play_pause_and_reset(tab: Tab) -> None:
+    page = tab.open("#seed=0.5")
+    page.keyboard.press("r")
+    page.wait_for_function("document.querySelector('#epoch').textContent === '0000000'")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("document.querySelector('#epoch').textContent === '0000001'")
+    page.keyboard.press(" ")
+    page.wait_for_function("document.querySelector('#play').textContent === 'Pause'")
+    page.keyboard.press(" ")
+    page.wait_for_function("document.querySelector('#play').textContent === 'Play'")
+    page.keyboard.press("r")
+    page.wait_for_function("document.querySelector('#epoch').textContent === '0000000'")
+    page.focus("#step")
+    page.keyboard.press(" ")  # a focused button takes its own key: one step, no play
+    page.wait_for_function("document.querySelector('#epoch').textContent === '0000001'")
+    assert page.text_content("#play") == "Play"
+
+
+def _drop_sockets(page: Page) -> list[Any]:
+    """Route the page's WebSockets through playwright; closing a route's page side is a dropped
+    connection (the server hears nothing, as when a network goes away). Returns the routes."""
+    routes: list[Any] = []
+
+    def through(route: Any) -> None:
+        route.connect_to_server()
+        routes.append(route)
+
+    page.route_web_socket(lambda url: "/ws" in url, through)
+    return routes
+
+
+def test_a_dropped_connection_resumes_the_session_with_nothing_lost(tab: Tab) -> None:
+    routes = _drop_sockets(tab.page)
+    page = tab.open("#seed=0.5&networkShape=3")
+    for _ in range(3):
+        _step(page)
+    hash_before = page.evaluate("location.hash")
+    before = _pixels(page, "heatmap")
+    routes[-1].close(code=1006, reason="network gone")
+    page.wait_for_function("document.querySelector('#status').textContent.startsWith('reconn')")
+    page.wait_for_function("document.querySelector('#status').textContent === 'live'")
+    assert len(routes) == 2  # a new socket, with the session's token
+    assert "token=" in routes[-1].url
+    page.wait_for_timeout(300)
+    assert page.text_content("#epoch") == "0000003"
+    assert page.evaluate("location.hash") == hash_before
+    assert _pixels(page, "heatmap") == before
+    _step(page)
+    assert page.text_content("#epoch") == "0000004"
+    assert tab.errors == []
+
+
+def test_a_server_that_forgot_the_session_gets_it_back_from_the_pages_snapshot(tab: Tab) -> None:
+    routes = _drop_sockets(tab.page)
+    page = tab.open("#seed=0.5&networkShape=3")
+    for _ in range(3):
+        _step(page)
+    page.wait_for_timeout(300)  # the step's snapshot is stored
+    before = _pixels(page, "heatmap")
+    # A token the server never gave: as after a restart, or on another replica.
+    page.evaluate("localStorage.setItem('lernmi.token', 'forgotten')")
+    routes[-1].close(code=1006, reason="network gone")
+    page.wait_for_function("document.querySelector('#status').textContent === 'live'")
+    page.wait_for_function("document.querySelector('#epoch').textContent === '0000003'")
+    page.wait_for_timeout(300)
+    assert _pixels(page, "heatmap") == before
     assert tab.errors == []
