@@ -4,11 +4,21 @@
 import { Connection } from "./connection.js";
 import { parseHash, serializeHash } from "./hash.js";
 import { LossChart } from "./chart.js";
+import { CLASS_COLOURS, css } from "./colors.js";
 import { datasetButtons } from "./datasets.js";
 import { drawNetwork, featureTile, hitTest } from "./network.js";
 import { drawOutput, showNumbers } from "./output.js";
 
 const ALL_FEATURES = ["x", "y", "xSquared", "ySquared", "xTimesY", "sinX", "sinY", "cosX", "cosY"];
+const FEATURE_LABELS = {
+  xSquared: "x²",
+  ySquared: "y²",
+  xTimesY: "x·y",
+  sinX: "sin x",
+  sinY: "sin y",
+  cosX: "cos x",
+  cosY: "cos y",
+};
 const NEW_LAYER_NEURONS = 2; // TF: a new layer starts with 2 neurons
 // TF Playground's NAME_hide keys, and the control each hides (features hide their own button).
 const HIDABLE = {
@@ -98,6 +108,7 @@ function showControls(state) {
   showDatasets(c);
   showFeatures(c);
   showNeurons(c);
+  showClassLegend(c.n_classes);
   const layers = c.network_shape.length
     ? `hidden layers of ${c.network_shape.join(", ")} neurons`
     : "no hidden layer";
@@ -119,6 +130,17 @@ function showDatasets(c) {
   $("n_classes").value = String(c.n_classes);
 }
 
+function showClassLegend(classes) {
+  $("class_legend").hidden = classes < 3;
+  $("class_swatches").replaceChildren(
+    ...CLASS_COLOURS.slice(0, classes).map((colour) => {
+      const swatch = document.createElement("span");
+      swatch.style.background = css(colour);
+      return swatch;
+    }),
+  );
+}
+
 function showFeatures(c) {
   $("features").replaceChildren(
     ...ALL_FEATURES.filter((name) => !view.hidden.includes(name)).map((name) => {
@@ -128,7 +150,9 @@ function showFeatures(c) {
       const thumb = document.createElement("canvas");
       thumb.width = thumb.height = 20;
       thumb.getContext("2d").drawImage(featureTile(name), 0, 0);
-      button.append(thumb, name);
+      button.append(thumb, FEATURE_LABELS[name] ?? name);
+      button.dataset.feature = name;
+      button.title = `${name}: its value over the plane`;
       button.setAttribute("aria-pressed", String(c.features.includes(name)));
       button.addEventListener("click", () => {
         const on = c.features.includes(name);

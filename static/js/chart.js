@@ -8,8 +8,9 @@ export class LossChart {
     this.canvas = canvas;
     this.readout = readout;
     this.points = []; // [epoch, train, test]
+    this.hint = readout.textContent; // shown while the pointer is elsewhere
     canvas.addEventListener("mousemove", (event) => this.hover(event));
-    canvas.addEventListener("mouseleave", () => (this.readout.textContent = ""));
+    canvas.addEventListener("mouseleave", () => (this.readout.textContent = this.hint));
   }
 
   reset(history) {

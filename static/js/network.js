@@ -4,7 +4,7 @@
 
 import { css, diverging, paint } from "./colors.js";
 
-const BOX = 34; // px, a neuron's map
+const BOX = [24, 52]; // px, a neuron's map: as big as the tallest column leaves room for
 const CELLS = 20; // the neuron maps' grid
 const MAX_WIDTH = 10; // px, the widest link (TF: |w| mapped [0, 5] → [1, 10])
 const FEATURES = {
@@ -57,34 +57,36 @@ export function featureTile(name) {
   return tiles.get(name);
 }
 
-/** Where each neuron (by id) sits: its box's top-left corner. */
+/** Where each neuron (by id) sits, its box's top-left corner, and the boxes' size. */
 function layout(canvas, network) {
   const columns = [network.inputs, ...network.layers.map((layer) => layer.neurons)];
+  const tallest = Math.max(...columns.map((ids) => ids.length));
+  const box = Math.round(Math.max(BOX[0], Math.min(BOX[1], (canvas.height - 20) / tallest - 10)));
   const places = new Map();
   columns.forEach((ids, c) => {
-    const x = 10 + (c * (canvas.width - BOX - 20)) / Math.max(1, columns.length - 1);
-    const gap = Math.min(BOX + 12, (canvas.height - 20) / ids.length);
-    const top = (canvas.height - gap * (ids.length - 1) - BOX) / 2;
+    const x = 10 + (c * (canvas.width - box - 20)) / Math.max(1, columns.length - 1);
+    const gap = Math.min(box + 12, (canvas.height - 20) / ids.length);
+    const top = (canvas.height - gap * (ids.length - 1) - box) / 2;
     ids.forEach((id, row) => places.set(id, [x, top + row * gap]));
   });
-  return places;
+  return { places, box };
 }
 
 /** What is under canvas point (x, y): {kind: "bias", id} on a neuron's box, {kind: "weight",
  * id} within a few pixels of a link, or null. */
 export function hitTest(canvas, network, x, y) {
-  const places = layout(canvas, network);
+  const { places, box } = layout(canvas, network);
   for (const layer of network.layers) {
     for (const id of layer.neurons) {
       const [left, top] = places.get(id);
-      if (x >= left && x <= left + BOX && y >= top && y <= top + BOX) return { kind: "bias", id };
+      if (x >= left && x <= left + box && y >= top && y <= top + box) return { kind: "bias", id };
     }
   }
   let best = null;
   for (const [id, source, dest] of network.links) {
     const [x1, y1] = places.get(source);
     const [x2, y2] = places.get(dest);
-    const d = distance(x, y, x1 + BOX, y1 + BOX / 2, x2, y2 + BOX / 2);
+    const d = distance(x, y, x1 + box, y1 + box / 2, x2, y2 + box / 2);
     if (d < 6 && (!best || d < best.d)) best = { kind: "weight", id, d };
   }
   return best && { kind: best.kind, id: best.id };
@@ -101,7 +103,7 @@ export function drawNetwork(canvas, state, frame, sensitivityView) {
   const ctx = canvas.getContext("2d");
   ctx.clearRect(0, 0, canvas.width, canvas.height);
   const network = state.network;
-  const places = layout(canvas, network);
+  const { places, box } = layout(canvas, network);
   const index = new Map(network.params.map((id, i) => [id, i]));
   const values = sensitivityView ? frame.arrays.sensitivities : frame.arrays.params;
   let scale = 1;
@@ -121,15 +123,15 @@ export function drawNetwork(canvas, state, frame, sensitivityView) {
     const [x1, y1] = places.get(source);
     const [x2, y2] = places.get(dest);
     ctx.beginPath();
-    ctx.moveTo(x1 + BOX, y1 + BOX / 2);
-    ctx.lineTo(x2, y2 + BOX / 2);
+    ctx.moveTo(x1 + box, y1 + box / 2);
+    ctx.lineTo(x2, y2 + box / 2);
     ctx.stroke();
   }
   ctx.setLineDash([]);
   ctx.imageSmoothingEnabled = false;
   network.inputs.forEach((name) => {
     const [x, y] = places.get(name);
-    ctx.drawImage(featureTile(name), x, y, BOX, BOX);
+    ctx.drawImage(featureTile(name), x, y, box, box);
   });
   // The hidden neurons' maps, then each output neuron's, sampled from its 100×100 map (a
   // class's probability, for softmax), on the output's range.
@@ -137,7 +139,7 @@ export function drawNetwork(canvas, state, frame, sensitivityView) {
   const maps = paintAtlas(atlases.hidden, frame.arrays.neuron_maps, [-1, 1]);
   hidden.forEach((id, n) => {
     const [x, y] = places.get(id);
-    ctx.drawImage(maps, 0, n * CELLS, CELLS, CELLS, x, y, BOX, BOX);
+    ctx.drawImage(maps, 0, n * CELLS, CELLS, CELLS, x, y, box, box);
   });
   const output = frame.arrays.output_maps;
   const outputs = network.layers.at(-1).neurons;
@@ -152,7 +154,7 @@ export function drawNetwork(canvas, state, frame, sensitivityView) {
   const outputMaps = paintAtlas(atlases.output, small, frame.header.blocks.at(-1).range);
   outputs.forEach((id, j) => {
     const [x, y] = places.get(id);
-    ctx.drawImage(outputMaps, 0, j * CELLS, CELLS, CELLS, x, y, BOX, BOX);
+    ctx.drawImage(outputMaps, 0, j * CELLS, CELLS, CELLS, x, y, box, box);
   });
   // Each neuron's bias, a small square at its box's bottom-left corner, the output's included.
   for (const layer of network.layers) {
@@ -162,8 +164,8 @@ export function drawNetwork(canvas, state, frame, sensitivityView) {
       ctx.fillStyle = css(diverging(sensitivityView ? -value / scale : value));
       ctx.strokeStyle = "#555";
       ctx.lineWidth = 1;
-      ctx.fillRect(x - 4, y + BOX - 6, 8, 8);
-      ctx.strokeRect(x - 4, y + BOX - 6, 8, 8);
+      ctx.fillRect(x - 4, y + box - 6, 8, 8);
+      ctx.strokeRect(x - 4, y + box - 6, 8, 8);
     }
   }
 }

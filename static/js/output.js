@@ -2,6 +2,7 @@
 // numbers: epoch, losses, accuracy.
 
 import { CLASS_COLOURS, diverging, paint, paintClasses } from "./colors.js";
+import { formatEpoch, formatPercent, formatValue } from "./format.js";
 
 const mapCanvas = document.createElement("canvas");
 mapCanvas.width = mapCanvas.height = 100;
@@ -64,11 +65,13 @@ export function drawOutput(canvas, frame, state, view) {
 
 /** Epoch, losses and accuracy, and the play button's label. */
 export function showNumbers(header, $) {
-  $("epoch").textContent = header.epoch.toLocaleString("en-US").padStart(7, "0");
-  const format = (v) => (v === null || v === undefined ? "–" : v.toFixed(3));
-  $("test_loss").textContent = format(header.test_loss);
-  $("train_loss").textContent = format(header.train_loss);
-  $("accuracy").textContent =
-    header.test_accuracy === null ? "" : `· Test accuracy ${(header.test_accuracy * 100).toFixed(1)} %`;
+  $("epoch").textContent = formatEpoch(header.epoch);
+  for (const name of ["test_loss", "train_loss"]) $(name).textContent = formatValue(header[name]);
+  const accuracy = header.test_accuracy ?? header.train_accuracy;
+  $("accuracy").hidden = accuracy === null || accuracy === undefined;
+  for (const name of ["test_accuracy", "train_accuracy"]) {
+    const value = header[name];
+    $(name).textContent = value === null || value === undefined ? "–" : formatPercent(value);
+  }
   $("play").textContent = header.playing ? "Pause" : "Play";
 }

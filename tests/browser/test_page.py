@@ -67,7 +67,7 @@ class Tab:
     def open(self, hash_: str = "") -> Page:
         self.page.goto(f"{self.base}/{hash_}")
         self.page.wait_for_function("document.querySelector('#status').textContent === 'live'")
-        self.page.wait_for_function("document.querySelector('#epoch').textContent !== '000,000'")
+        self.page.wait_for_function("window.lernmi.framesDrawn > 0")
         return self.page
 
 
@@ -187,8 +187,10 @@ def test_tf_playgrounds_link_opens_with_its_settings(tab: Tab) -> None:
 def test_a_short_link_sets_spiral_three_layers_of_8_and_x_squared(tab: Tab) -> None:
     page = tab.open("#networkShape=8,8,8&dataset=spiral&xSquared=true")
     page.wait_for_function("document.querySelectorAll('#neurons input').length === 3")
-    pressed = page.locator("#features [aria-pressed=true]").all_text_contents()
-    assert pressed == ["x", "y", "xSquared"]
+    pressed = page.locator("#features [aria-pressed=true]")
+    names = [pressed.nth(i).get_attribute("data-feature") for i in range(pressed.count())]
+    assert names == ["x", "y", "xSquared"]
+    assert pressed.all_text_contents() == ["x", "y", "x²"]
     assert page.locator("#datasets [aria-checked=true]").text_content() == "spiral"
     assert [page.locator("#neurons input").nth(i).input_value() for i in range(3)] == ["8"] * 3
     _shot(page, "spiral")
@@ -228,7 +230,8 @@ def test_tf_hide_keys_hide_those_controls(tab: Tab) -> None:
     assert page.is_hidden("#play")
     assert page.is_hidden("#noise")
     assert page.is_visible("#step")
-    assert "sinX" not in page.locator("#features button").all_text_contents()
+    assert page.locator("#features [data-feature=sinX]").count() == 0
+    assert page.locator("#features [data-feature=sinY]").count() == 1
 
 
 def test_clicking_a_link_edits_its_weight_and_the_output_map_changes(tab: Tab) -> None:
@@ -272,10 +275,11 @@ def test_hovering_a_hidden_neuron_shows_its_map_in_the_big_view(tab: Tab) -> Non
     before = _pixels(page, "heatmap")
     box = page.locator("#net").bounding_box()
     assert box is not None
-    # The first hidden layer's first neuron: the second column's top box.
+    # The first hidden layer's first neuron: the second column's top box (the default network's
+    # boxes are 52 px: its tallest column has 4 neurons).
     spot = page.evaluate(
         """() => { const c = document.getElementById('net'); const ctx = c.getContext('2d');
-            const x = Math.round(10 + (c.width - 54) / 3) + 17;
+            const x = Math.round(10 + (c.width - 72) / 3) + 26;
             for (let y = 0; y < c.height; y += 2)
               if (ctx.getImageData(x, y, 1, 1).data[3] > 200) return [x, y + 10];
             return null; }"""
@@ -368,18 +372,18 @@ def test_the_keyboard_reaches_every_control_with_a_visible_focus(tab: Tab) -> No
 def test_keys_step_play_pause_and_reset(tab: Tab) -> None:
     page = tab.open("#seed=0.5")
     page.keyboard.press("r")
-    page.wait_for_function("document.querySelector('#epoch').textContent === '0000000'")
+    page.wait_for_function("document.querySelector('#epoch').textContent === '000,000'")
     page.keyboard.press("ArrowRight")
-    page.wait_for_function("document.querySelector('#epoch').textContent === '0000001'")
+    page.wait_for_function("document.querySelector('#epoch').textContent === '000,001'")
     page.keyboard.press(" ")
     page.wait_for_function("document.querySelector('#play').textContent === 'Pause'")
     page.keyboard.press(" ")
     page.wait_for_function("document.querySelector('#play').textContent === 'Play'")
     page.keyboard.press("r")
-    page.wait_for_function("document.querySelector('#epoch').textContent === '0000000'")
+    page.wait_for_function("document.querySelector('#epoch').textContent === '000,000'")
     page.focus("#step")
     page.keyboard.press(" ")  # a focused button takes its own key: one step, no play
-    page.wait_for_function("document.querySelector('#epoch').textContent === '0000001'")
+    page.wait_for_function("document.querySelector('#epoch').textContent === '000,001'")
     assert page.text_content("#play") == "Play"
 
 
@@ -409,11 +413,11 @@ def test_a_dropped_connection_resumes_the_session_with_nothing_lost(tab: Tab) ->
     assert len(routes) == 2  # a new socket, with the session's token
     assert "token=" in routes[-1].url
     page.wait_for_timeout(300)
-    assert page.text_content("#epoch") == "0000003"
+    assert page.text_content("#epoch") == "000,003"
     assert page.evaluate("location.hash") == hash_before
     assert _pixels(page, "heatmap") == before
     _step(page)
-    assert page.text_content("#epoch") == "0000004"
+    assert page.text_content("#epoch") == "000,004"
     assert tab.errors == []
 
 
@@ -428,7 +432,20 @@ def test_a_server_that_forgot_the_session_gets_it_back_from_the_pages_snapshot(t
     page.evaluate("localStorage.setItem('lernmi.token', 'forgotten')")
     routes[-1].close(code=1006, reason="network gone")
     page.wait_for_function("document.querySelector('#status').textContent === 'live'")
-    page.wait_for_function("document.querySelector('#epoch').textContent === '0000003'")
+    page.wait_for_function("document.querySelector('#epoch').textContent === '000,003'")
     page.wait_for_timeout(300)
     assert _pixels(page, "heatmap") == before
     assert tab.errors == []
+
+
+def test_classification_shows_both_accuracies_and_regression_none(tab: Tab) -> None:
+    page = tab.open("#seed=0.5")
+    _step(page)
+    assert page.is_visible("#accuracy")
+    assert (page.text_content("#test_accuracy") or "").endswith(" %")
+    assert (page.text_content("#train_accuracy") or "").endswith(" %")
+    page.select_option("#problem", "regression")
+    page.wait_for_function("location.hash.includes('problem=regression')")
+    _step(page)
+    assert page.is_hidden("#accuracy")
+    assert float(page.text_content("#train_loss") or "nan") >= 0
