@@ -446,6 +446,7 @@ def test_classification_shows_both_accuracies_and_regression_none(tab: Tab) -> N
     assert (page.text_content("#train_accuracy") or "").endswith(" %")
     page.select_option("#problem", "regression")
     page.wait_for_function("location.hash.includes('problem=regression')")
+    page.wait_for_function("document.querySelector('#epoch').textContent === '000,000'")
     _step(page)
     assert page.is_hidden("#accuracy")
     assert float(page.text_content("#train_loss") or "nan") >= 0
