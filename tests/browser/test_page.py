@@ -450,3 +450,19 @@ def test_classification_shows_both_accuracies_and_regression_none(tab: Tab) -> N
     _step(page)
     assert page.is_hidden("#accuracy")
     assert float(page.text_content("#train_loss") or "nan") >= 0
+
+
+def test_a_hidden_tab_stops_asking_for_frames_and_asks_again_when_shown(tab: Tab) -> None:
+    page = tab.open("#seed=0.5")
+    page.click("#play")
+    page.wait_for_function("window.lernmi.framesDrawn > 5")
+    hide = """(hidden) => { Object.defineProperty(document, 'hidden', {value: hidden,
+        configurable: true}); document.dispatchEvent(new Event('visibilitychange')); }"""
+    page.evaluate(hide, True)
+    page.wait_for_timeout(300)  # the frame in flight, if any, arrives
+    drawn = page.evaluate("window.lernmi.framesDrawn")
+    page.wait_for_timeout(1000)  # playing on, it would draw ~40 frames a second if it asked
+    assert page.evaluate("window.lernmi.framesDrawn") <= drawn + 1
+    page.evaluate(hide, False)
+    page.wait_for_function(f"window.lernmi.framesDrawn > {drawn + 5}")
+    page.click("#play")
