@@ -124,6 +124,14 @@ class Explain(_Message):
     index: int = Field(ge=0)
 
 
+class ApplyStep(_Message):
+    """Apply the explained update of one point (its trace's new weights and biases): one online
+    SGD step on that sample, without regularization."""
+
+    type: Literal["apply_step"]
+    index: int = Field(ge=0)
+
+
 class Ack(_Message):
     """The client has drawn frame `frame`: the server may send the next."""
 
@@ -167,6 +175,7 @@ ClientMessage = Annotated[
     | RemovePoint
     | ClearPoints
     | Explain
+    | ApplyStep
     | Ack
     | Ping
     | SnapshotRequest

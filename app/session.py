@@ -249,16 +249,35 @@ class Session:
         self._after_change()
         return self._state_reply()
 
-    def _on_explain(self, message: protocol.Explain) -> Reply:
+    def _trace(self, index: int) -> explain.Trace:
+        """The scalar reference's trace of point `index` through the network as it is."""
         n = len(self.data.points)
-        if message.index >= n:
+        if index >= n:
             allowed = f"0 to {n - 1}" if n else "none: there are no points"
             raise InputError("index", f"index must be a point's index: {allowed}")
-        label = self.data.labels[message.index]
+        label = self.data.labels[index]
         y = int(label) if self.config.output_activation == "softmax" else float(label)
-        x = self.data.features_of(message.index, self.config.features)
-        trace = explain.trace(self.net, list(x), y, self.config.learning_rate)
-        return Reply([{"type": "trace", "index": message.index, "trace": trace.to_dict()}])
+        x = self.data.features_of(index, self.config.features)
+        return explain.trace(self.net, list(x), y, self.config.learning_rate)
+
+    def _on_explain(self, message: protocol.Explain) -> Reply:
+        trace = self._trace(message.index)
+        self.playing = False  # the network holds still while a person reads its numbers
+        reply = {"type": "trace", "index": message.index, "trace": trace.to_dict()}
+        return Reply([reply, self.snapshot_message()], frame=True)
+
+    def _on_apply_step(self, message: protocol.ApplyStep) -> Reply:
+        self._check_trainable()
+        trace = self._trace(message.index)
+        self.playing = False
+        for steps in trace.layers:
+            for step in steps:
+                self._neurons[step.id].bias = step.new_bias
+                for link_step in step.links_in:
+                    if not link_step.dead:  # a hand-set weight revives a dead link; this is not one
+                        self._links[link_step.id].weight = link_step.new_weight
+        self._after_change()
+        return Reply([self._weights_message(), self.snapshot_message()], frame=True)
 
     def _on_ping(self, message: protocol.Ping) -> Reply:
         return Reply(

@@ -28,6 +28,7 @@ class LinkStep:
     sent_back: float = 0.0  # destination's sensitivity × weight, summed into the source
     change: float = 0.0  # −learning rate × sensitivity
     new_weight: float = 0.0
+    dead: bool = False  # L1 froze it at 0: it carries nothing and gets no blame, as in TF
 
 
 @dataclass
@@ -83,7 +84,10 @@ def trace(
             links = []
             for link in neuron.links_in:
                 carried = outputs[link.source.id]
-                links.append(LinkStep(link.id, carried, link.weight, carried * link.weight))
+                contribution = carried * link.weight
+                links.append(
+                    LinkStep(link.id, carried, link.weight, contribution, dead=link.is_dead)
+                )
             net_input = neuron.bias + sum(step.contribution for step in links)
             steps.append(NeuronStep(neuron.id, neuron.bias, net_input, 0.0, links_in=links))
         _activate(steps, layer.activation.name)
@@ -95,7 +99,8 @@ def trace(
     for index in range(len(layers) - 1, -1, -1):
         for step in layers[index]:
             for link_step in step.links_in:
-                link_step.sensitivity = step.sensitivity * link_step.input
+                if not link_step.dead:
+                    link_step.sensitivity = step.sensitivity * link_step.input
                 link_step.sent_back = step.sensitivity * link_step.weight
         if index == 0:
             break

@@ -187,6 +187,49 @@ def test_explain_returns_the_trace_of_one_point():
     assert message["trace"]["learning_rate"] == session.config.learning_rate
 
 
+def test_explain_pauses_training():
+    session = _session()
+    _send(session, type="play")
+    reply = _send(session, type="explain", index=3)
+    assert not session.playing
+    assert reply.frame
+    assert [m["type"] for m in reply.messages] == ["trace", "snapshot"]
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {},
+        {"activation": "relu", "loss": "cross_entropy"},
+        {"dataset": "spiral", "n_classes": 3, "network_shape": [5, 3], "optimizer": "adam"},
+        {"problem": "regression", "activation": "sigmoid", "network_shape": []},
+    ],
+)
+def test_apply_step_sets_exactly_the_traces_new_weights_and_biases(changes):
+    session = _session()
+    if changes:
+        _send(session, type="config", changes=changes)
+    _send(session, type="step")
+    trace = _send(session, type="explain", index=11).messages[0]["trace"]
+    epoch = session.net.epoch
+    reply = _send(session, type="apply_step", index=11)
+    ids = session.state_message()["network"]["params"]
+    values = dict(zip(ids, reply.messages[0]["values"], strict=True))
+    for layer in trace["layers"]:
+        for neuron in layer:
+            assert values[neuron["id"]] == neuron["new_bias"]
+            for link in neuron["links_in"]:
+                assert values[link["id"]] == link["new_weight"]
+    assert session.net.epoch == epoch  # one sample's step is not an epoch
+    assert reply.frame
+
+
+def test_apply_step_refuses_a_point_that_is_not_there():
+    session = _session()
+    with pytest.raises(InputError, match="index must be a point's index: 0 to 499"):
+        _send(session, type="apply_step", index=500)
+
+
 def test_ping_answers_with_the_epoch():
     session = _session()
     session.train(2)

@@ -111,3 +111,22 @@ def test_trace_rejects_a_class_out_of_range():
     net = Network([2, 3], output_activation="softmax", loss="cross_entropy")
     with pytest.raises(ValueError, match="class index 0 to 2"):
         explain.trace(net, [0.0, 0.0], 3)
+
+
+def test_a_dead_link_carries_nothing_and_gets_no_blame_as_in_the_engine():
+    net, x, y = _case("tanh", "square", "tanh", 1, seed=5)
+    dead = np.zeros(net.parameters.dead.shape, dtype=bool)
+    first = net.links[0]
+    first.weight = 0.0
+    dead[first.layer.flat_index(first.j, first.i)] = True
+    net.parameters.kill(dead)
+    trace = explain.trace(net, x, y, learning_rate=0.1)
+    net.forward(x[None, :])
+    net.backward(np.array([y]))
+    net.update(0.1)
+    steps = {s.id: s for layer in trace.layers for n in layer for s in n.links_in}
+    assert steps[first.id].dead
+    assert steps[first.id].sensitivity == 0.0
+    assert steps[first.id].new_weight == 0.0
+    for link in net.links:
+        assert steps[link.id].new_weight == pytest.approx(link.weight, abs=TOL)
