@@ -6,6 +6,7 @@ import { parseHash, serializeHash } from "./hash.js";
 import { LossChart } from "./chart.js";
 import { CLASS_COLOURS, css } from "./colors.js";
 import { datasetButtons } from "./datasets.js";
+import { Explainer } from "./explainer.js";
 import { drawNetwork, featureTile, hitTest } from "./network.js";
 import { drawOutput, showNumbers } from "./output.js";
 
@@ -51,6 +52,7 @@ const view = {
   hidden: [],
   sensitivity: false,
   hover: null, // a hidden neuron's id while the pointer is on it: the big map shows its output
+  explained: null, // the index of the point explain mode is explaining: ringed on the output
 };
 
 const link = parseHash(location.hash);
@@ -65,6 +67,7 @@ const connection = new Connection(socketUrl, localStorage, {
       linkApplied = true;
       if (Object.keys(link.config).length) connection.send({ type: "config", changes: link.config });
     } else if (message.type === "state") {
+      if (explainer.active && store.state) explainer.clear(); // new data or a new network
       store.state = message;
       chart.reset(message.history);
       showControls(message);
@@ -72,6 +75,9 @@ const connection = new Connection(socketUrl, localStorage, {
       store.dirty = true;
     } else if (message.type === "weights" && store.state) {
       store.state.network.values = message.values;
+      explainer.refresh(); // the trace was of the weights before
+    } else if (message.type === "trace") {
+      explainer.load(message);
     } else if (message.type === "error") {
       $("status").textContent = message.message;
     }
@@ -90,6 +96,12 @@ const connection = new Connection(socketUrl, localStorage, {
 
 const chart = new LossChart($("chart"), $("readout"));
 const send = (message) => connection.send(message);
+const explainer = new Explainer($, {
+  send,
+  redraw: () => (store.dirty = true),
+  get: () => ({ state: store.state, playing: playing() }),
+});
+stats.explainer = explainer; // the browser tests read its trace
 const change = (changes) => send({ type: "config", changes });
 
 // -- controls ----------------------------------------------------------------------------------
@@ -219,8 +231,16 @@ function bind() {
     send({ type: "speed", epochs_per_frame: value === "max" ? "max" : Number(value) });
   });
   $("play").addEventListener("click", togglePlay);
-  $("step").addEventListener("click", () => send({ type: "step" }));
-  $("reset").addEventListener("click", () => send({ type: "reset" }));
+  $("step").addEventListener("click", step);
+  $("reset").addEventListener("click", reset);
+  $("explain_button").addEventListener("click", () => explainer.toggle());
+  $("heatmap").addEventListener("click", (event) => {
+    if (!explainer.active || !store.state) return;
+    const box = $("heatmap").getBoundingClientRect();
+    const x = ((event.clientX - box.left) / box.width) * 12 - 6;
+    const y = 6 - ((event.clientY - box.top) / box.height) * 12;
+    explainer.pickNear(x, y, view.ui.showTestData);
+  });
   $("regenerate").addEventListener("click", () => send({ type: "regenerate" }));
   $("sensitivity").addEventListener("change", () => {
     view.sensitivity = $("sensitivity").checked;
@@ -240,10 +260,15 @@ function bind() {
     if (event.ctrlKey || event.metaKey || event.altKey) return; // the browser's own shortcuts
     // Space on a focused button presses that button, as everywhere else.
     if (event.key === " " && event.target instanceof HTMLButtonElement) return;
+    if (explainer.key(event)) {
+      event.preventDefault();
+      return;
+    }
     const keys = {
       " ": togglePlay,
-      ArrowRight: () => send({ type: "step" }),
-      r: () => send({ type: "reset" }),
+      ArrowRight: step,
+      r: reset,
+      e: () => explainer.toggle(),
       s: () => $("sensitivity").click(),
     };
     if (keys[event.key]) {
@@ -257,8 +282,27 @@ function playing() {
   return store.frame ? store.frame.header.playing : Boolean(store.state?.playing);
 }
 
+// Training changes the network under an explanation: play, step and reset leave explain mode.
+function leaveExplaining() {
+  if (explainer.active) {
+    explainer.resume = false;
+    explainer.leave();
+  }
+}
+
 function togglePlay() {
+  leaveExplaining();
   send({ type: playing() ? "pause" : "play" });
+}
+
+function step() {
+  leaveExplaining();
+  send({ type: "step" });
+}
+
+function reset() {
+  leaveExplaining();
+  send({ type: "reset" });
 }
 
 function fits(frame, state) {
@@ -276,8 +320,9 @@ function loop() {
     store.dirty = false;
     if (fits(store.frame, store.state)) {
       const start = performance.now();
+      view.explained = explainer.active ? explainer.index : null;
       drawOutput($("heatmap"), store.frame, store.state, view);
-      drawNetwork($("net"), store.state, store.frame, view.sensitivity);
+      drawNetwork($("net"), store.state, store.frame, view.sensitivity, explainer.focus());
       chart.draw();
       showNumbers(store.frame.header, $);
       stats.framesDrawn += 1;

@@ -99,7 +99,9 @@ function distance(px, py, x1, y1, x2, y2) {
   return Math.hypot(px - (x1 + t * dx), py - (y1 + t * dy));
 }
 
-export function drawNetwork(canvas, state, frame, sensitivityView) {
+/** The network: links, neuron maps and biases. `focus` (explain mode's current step, or null)
+ * dims every link but its own, rings its neurons and writes its numbers beside them. */
+export function drawNetwork(canvas, state, frame, sensitivityView, focus = null) {
   const ctx = canvas.getContext("2d");
   ctx.clearRect(0, 0, canvas.width, canvas.height);
   const network = state.network;
@@ -110,7 +112,9 @@ export function drawNetwork(canvas, state, frame, sensitivityView) {
   if (sensitivityView) {
     scale = Math.max(...network.links.map(([id]) => Math.abs(values[index.get(id)])), 1e-12);
   }
+  const focused = new Set(focus?.links ?? []);
   for (const [id, source, dest] of network.links) {
+    ctx.globalAlpha = focus && !focused.has(id) ? 0.15 : 1;
     const value = values[index.get(id)];
     const size = sensitivityView ? Math.abs(value) / scale : Math.min(Math.abs(value), 5) / 5;
     // In the sensitivity view the colour is the sign of the change the link is getting (−s).
@@ -127,6 +131,7 @@ export function drawNetwork(canvas, state, frame, sensitivityView) {
     ctx.lineTo(x2, y2 + box / 2);
     ctx.stroke();
   }
+  ctx.globalAlpha = 1;
   ctx.setLineDash([]);
   ctx.imageSmoothingEnabled = false;
   network.inputs.forEach((name) => {
@@ -167,5 +172,40 @@ export function drawNetwork(canvas, state, frame, sensitivityView) {
       ctx.fillRect(x - 4, y + box - 6, 8, 8);
       ctx.strokeRect(x - 4, y + box - 6, 8, 8);
     }
+  }
+  if (focus) drawFocus(ctx, network, places, box, focus);
+}
+
+/** A number on a white tag centred at (x, y). */
+function tag(ctx, text, x, y) {
+  ctx.font = "11px system-ui, sans-serif";
+  const width = ctx.measureText(text).width + 6;
+  ctx.fillStyle = "rgba(255, 255, 255, 0.92)";
+  ctx.fillRect(x - width / 2, y - 7, width, 14);
+  ctx.fillStyle = "#111";
+  ctx.textAlign = "center";
+  ctx.textBaseline = "middle";
+  ctx.fillText(text, x, y);
+}
+
+function drawFocus(ctx, network, places, box, focus) {
+  ctx.strokeStyle = "#111";
+  ctx.lineWidth = 2.5;
+  for (const id of focus.neurons) {
+    const [x, y] = places.get(id);
+    ctx.strokeRect(x - 3, y - 3, box + 6, box + 6);
+  }
+  // A link's number sits 60 % of the way back towards its source: links into one neuron fan out
+  // there, so their tags do not overlap.
+  const ends = new Map(network.links.map(([id, source, dest]) => [id, [source, dest]]));
+  for (const [id, text] of Object.entries(focus.labels)) {
+    const [source, dest] = ends.get(id);
+    const [x1, y1] = places.get(source);
+    const [x2, y2] = places.get(dest);
+    tag(ctx, text, x2 + 0.6 * (x1 + box - x2), y2 + box / 2 + 0.6 * (y1 - y2));
+  }
+  for (const [id, text] of Object.entries(focus.values)) {
+    const [x, y] = places.get(id);
+    tag(ctx, text, x + box / 2, y + box + 12);
   }
 }

@@ -61,6 +61,15 @@ export function drawOutput(canvas, frame, state, view) {
   ctx.imageSmoothingEnabled = false;
   ctx.drawImage(map, 0, 0, canvas.width, canvas.height);
   ctx.drawImage(pointsLayer(canvas.width, state, view.ui.showTestData), 0, 0);
+  if (view.explained !== null && view.explained < state.points.x.length) {
+    const scale = canvas.width / 12;
+    ctx.beginPath();
+    ctx.arc((state.points.x[view.explained] + 6) * scale, (6 - state.points.y[view.explained]) * scale, 8, 0, 2 * Math.PI);
+    ctx.lineWidth = 3;
+    ctx.strokeStyle = "#111";
+    ctx.stroke();
+    ctx.lineWidth = 1;
+  }
 }
 
 /** Epoch, losses and accuracy, and the play button's label. */

@@ -466,3 +466,70 @@ def test_a_hidden_tab_stops_asking_for_frames_and_asks_again_when_shown(tab: Tab
     page.evaluate(hide, False)
     page.wait_for_function(f"window.lernmi.framesDrawn > {drawn + 5}")
     page.click("#play")
+
+
+def _explain_a_point(page: Page, at: tuple[float, float] = (0.3, 0.4)) -> None:
+    """Enter explain mode and click the output view: the nearest point is explained."""
+    page.keyboard.press("e")
+    page.wait_for_selector("#explain", state="visible")
+    box = page.locator("#heatmap").bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + box["width"] * at[0], box["y"] + box["height"] * at[1])
+    page.wait_for_selector("#explain_body", state="visible")
+
+
+def test_explain_steps_through_a_point_and_apply_gives_the_server_its_final_weights(
+    tab: Tab,
+) -> None:
+    page = tab.open("#seed=0.5")
+    for _ in range(5):
+        _step(page)
+    page.click("#play")
+    page.wait_for_function("document.querySelector('#play').textContent === 'Pause'")
+    _explain_a_point(page)
+    assert page.text_content("#play") == "Play"  # explaining pauses training
+    assert page.text_content("#explain_title") == "Forward · the inputs"
+    count = int((page.text_content("#explain_count") or "").split(" of ")[1])
+    assert count == 1 + 7 + 1 + 7 + 7  # inputs, forward, error, backward, update: 4, 2 and 1
+    titles = set()
+    for _ in range(count - 1):
+        page.keyboard.press("ArrowRight")
+        titles.add((page.text_content("#explain_title") or "").split(" · ")[0])
+    assert titles == {"Forward", "The error at the output", "Backward", "Update"}
+    assert page.is_disabled("#explain_next")
+    assert (page.text_content("#explain_lines") or "").count("bias:") == 1
+    _shot(page, "explain")
+    trace = page.evaluate("window.lernmi.explainer.trace")
+    page.click("#explain_apply")
+    page.wait_for_function("document.querySelector('#explain_note').textContent.includes('went')")
+    snapshot = page.evaluate("JSON.parse(localStorage.getItem('lernmi.snapshot'))")
+    for steps, layer in zip(trace["layers"], snapshot["network"]["layers"], strict=True):
+        for j, neuron in enumerate(steps):
+            assert layer["biases"][j] == neuron["new_bias"]
+            assert layer["weights"][j] == [link["new_weight"] for link in neuron["links_in"]]
+    page.click("#explain_leave")
+    assert page.is_hidden("#explain")
+    # It was playing before: Leave goes back to training, from the applied step.
+    page.wait_for_function("document.querySelector('#play').textContent === 'Pause'")
+    page.click("#play")
+    assert tab.errors == []
+
+
+def test_explain_shows_numbers_on_a_large_network_and_leave_changes_nothing(tab: Tab) -> None:
+    page = tab.open("#seed=0.5&networkShape=8,8,8,8,8,8&dataset=spiral")
+    _step(page)
+    before = _pixels(page, "net")
+    network = "JSON.parse(localStorage.getItem('lernmi.snapshot')).network"
+    weights = page.evaluate(network)
+    _explain_a_point(page, (0.6, 0.5))
+    page.click("#explain_stages [data-stage=backward]")
+    assert (page.text_content("#explain_title") or "").startswith("Backward · output")
+    _changed(page, "net", before)  # the other links dim, the focused ones carry their numbers
+    assert "sensitivity δ = " in (page.text_content("#explain_lines") or "")
+    page.keyboard.press("Escape")
+    assert page.is_hidden("#explain")
+    page.wait_for_timeout(300)
+    assert page.text_content("#play") == "Play"  # it was paused: it stays paused
+    assert page.evaluate(network) == weights  # the network is as it was
+    assert _pixels(page, "net") == before
+    assert tab.errors == []

@@ -1,5 +1,8 @@
 """The scalar reference (engine.explain) against the vectorized engine, for a batch of one."""
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -130,3 +133,25 @@ def test_a_dead_link_carries_nothing_and_gets_no_blame_as_in_the_engine():
     assert steps[first.id].new_weight == 0.0
     for link in net.links:
         assert steps[link.id].new_weight == pytest.approx(link.weight, abs=TOL)
+
+
+FIXTURES = Path(__file__).resolve().parents[1] / "js" / "fixtures"
+
+
+def fixture_traces() -> dict[str, str]:
+    """Two traces the step-through's JavaScript test reads (tests/js/explain.test.mjs): tanh with
+    squared error, and relu with a 3-class softmax and cross-entropy."""
+    out = {}
+    for name, activation, output, loss, k, y in [
+        ("trace-tanh.json", "tanh", "tanh", "square", 1, -1.0),
+        ("trace-softmax.json", "relu", "softmax", "cross_entropy", 3, 2),
+    ]:
+        net = Network([2, 3, 2, k], activation, output, loss, seed=3, input_names=["x", "y"])
+        trace = explain.trace(net, [0.5, -1.5], y, learning_rate=0.1)
+        out[name] = json.dumps(trace.to_dict(), indent=1) + "\n"
+    return out
+
+
+def test_the_javascript_fixtures_are_what_the_engine_traces():
+    for name, text in fixture_traces().items():
+        assert (FIXTURES / name).read_text() == text, f"regenerate {name}: see fixture_traces"
