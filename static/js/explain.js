@@ -74,7 +74,7 @@ function errorStep(trace, outputs) {
   const square = trace.loss_name === "square";
   const lines = outputs.map((s) =>
     softmax
-      ? `${s.id}: probability ${fmt(s.output)}, target ${fmt(s.target)}`
+      ? `${s.id}: probability p ${fmt(s.output)}, target t ${fmt(s.target)} (one-hot), p − t = ${fmt(s.output - s.target)}`
       : `${s.id}: output ${fmt(s.output)}, target ${fmt(s.target)}, error o − t = ${fmt(s.output - s.target)}`,
   );
   let formula;

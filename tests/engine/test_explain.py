@@ -139,14 +139,17 @@ FIXTURES = Path(__file__).resolve().parents[1] / "js" / "fixtures"
 
 
 def fixture_traces() -> dict[str, str]:
-    """Two traces the step-through's JavaScript test reads (tests/js/explain.test.mjs): tanh with
-    squared error, and relu with a 3-class softmax and cross-entropy."""
+    """Traces the step-through's JavaScript test reads (tests/js/explain.test.mjs): tanh with
+    squared error, relu with a 3-class softmax and cross-entropy, a sigmoid output with binary
+    cross-entropy and no hidden layer, and linear with a 4-class softmax and squared error."""
     out = {}
-    for name, activation, output, loss, k, y in [
-        ("trace-tanh.json", "tanh", "tanh", "square", 1, -1.0),
-        ("trace-softmax.json", "relu", "softmax", "cross_entropy", 3, 2),
+    for name, activation, output, loss, shape, y in [
+        ("trace-tanh.json", "tanh", "tanh", "square", [3, 2, 1], -1.0),
+        ("trace-softmax.json", "relu", "softmax", "cross_entropy", [3, 2, 3], 2),
+        ("trace-sigmoid.json", "sigmoid", "sigmoid", "cross_entropy", [1], 1.0),
+        ("trace-linear.json", "linear", "softmax", "square", [2, 4], 0),
     ]:
-        net = Network([2, 3, 2, k], activation, output, loss, seed=3, input_names=["x", "y"])
+        net = Network([2, *shape], activation, output, loss, seed=3, input_names=["x", "y"])
         trace = explain.trace(net, [0.5, -1.5], y, learning_rate=0.1)
         out[name] = json.dumps(trace.to_dict(), indent=1) + "\n"
     return out

@@ -78,3 +78,31 @@ test("the nearest shown point is picked", () => {
   assert.equal(nearestPoint(points, 2.5, 2, (i) => i !== 1), 0);
   assert.equal(nearestPoint(points, 0, 0, () => false), -1);
 });
+
+test("every activation, loss and shape gives steps whose numbers are all numbers", () => {
+  const cases = [
+    ["trace-tanh.json", "tanh"],
+    ["trace-softmax.json", "relu"],
+    ["trace-sigmoid.json", "sigmoid"],
+    ["trace-linear.json", "linear"],
+  ];
+  for (const [name, activation] of cases) {
+    const trace = load(name);
+    const steps = buildSteps(trace, activation);
+    assert.equal(steps.length, 2 + 3 * neurons(trace), name);
+    for (const step of steps) {
+      const text = [step.title, step.words, step.formula, ...step.lines, ...Object.values(step.labels)].join(" ");
+      assert.doesNotMatch(text, /NaN|undefined|null|Infinity/, `${name}: ${step.title}`);
+      assert.ok(step.lines.length > 0, `${name}: ${step.title}`);
+    }
+  }
+});
+
+test("a sigmoid output with cross-entropy and no hidden layer: no hidden steps, no sent-back lines", () => {
+  const trace = load("trace-sigmoid.json");
+  const steps = buildSteps(trace, "sigmoid");
+  const backward = steps.filter((s) => s.stage === "backward");
+  assert.equal(backward.length, 1);
+  assert.ok(!backward[0].lines.some((l) => l.includes("sends back")));
+  assert.match(backward[0].formula, /cross-entropy/);
+});
