@@ -27,7 +27,9 @@ REGRESSION_DATASETS = (
 
 # What a change of each field does to a running session (TF Playground's rules, except that the
 # learning rate, the regularization rate and the optimizer keep the network).
-DATA_FIELDS = frozenset({"problem", "dataset", "reg_dataset", "n_classes", "noise", "perc_train"})
+DATA_FIELDS = frozenset(
+    {"problem", "dataset", "reg_dataset", "n_classes", "noise", "perc_train", "all_train"}
+)
 NETWORK_FIELDS = frozenset(
     {"activation", "regularization", "batch_size", "network_shape", "features", "init_zero", "loss"}
 )
@@ -54,6 +56,7 @@ class Config(BaseModel):
     n_classes: int = Field(2, ge=2, le=5, description="classes; 3 to 5 for blobs and spiral")
     noise: int = Field(0, ge=0, le=50, description="percent, TF's slider")
     perc_train: int = Field(50, ge=10, le=90, description="percent of the points that train")
+    all_train: bool = Field(False, description="every point trains (no test set), not perc_train")
     batch_size: int = Field(10, ge=1, le=30)
     learning_rate: float = Field(0.03, ge=0.00001, le=10)
     activation: Literal["relu", "tanh", "sigmoid", "linear"] = "tanh"

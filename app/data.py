@@ -1,5 +1,6 @@
 """A session's points: generated from the config's dataset, or the user's own, split in two."""
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,7 +55,7 @@ def build(
     n = len(points)
     order = make_rng(config.data_seed or config.seed).permutation(n)
     train = np.zeros(n, dtype=bool)
-    train[order[: max(min(n, 1), n * config.perc_train // 100)]] = True
+    train[order[: n if config.all_train else max(min(n, 1), n * config.perc_train // 100)]] = True
     names = config.features
     return Data(
         points,
@@ -67,18 +68,26 @@ def build(
     )
 
 
+def label_problem(label: float, problem: str, n_classes: int) -> str | None:
+    """Why `label` cannot label a point of this problem and class count, or None if it can."""
+    if not math.isfinite(label):
+        return "the label is not a finite number"
+    if problem == "regression":
+        return None if -1 <= label <= 1 else f"label {label:g} is not a value from -1 to 1"
+    if n_classes > 2:
+        fits = label == int(label) and 0 <= label < n_classes
+        return None if fits else f"label {label:g} is not a class from 0 to {n_classes - 1}"
+    return None if label in (-1.0, 1.0) else f"label {label:g} is not +1 or -1 (two classes)"
+
+
 def check_labels(labels: Array, config: Config) -> Array:
     """Labels for own points, as the problem needs them: ±1, a class 0..k−1, or a value."""
-    if config.problem == "regression":
-        if (np.abs(labels) > 1).any():
-            raise InputError("points", "regression labels must be values from -1 to 1")
-        return labels.astype(np.float64)
-    if config.n_classes > 2:
-        if not (np.isin(labels, np.arange(config.n_classes))).all():
-            raise InputError("points", f"labels must be classes 0 to {config.n_classes - 1}")
+    for index, label in enumerate(labels.tolist()):
+        problem = label_problem(float(label), config.problem, config.n_classes)
+        if problem is not None:
+            raise InputError("points", f"points[{index}]: {problem}")
+    if config.problem == "classification" and config.n_classes > 2:
         return labels.astype(np.int64)
-    if not np.isin(labels, (-1.0, 1.0)).all():
-        raise InputError("points", "labels must be +1 or -1 for two classes")
     return labels.astype(np.float64)
 
 

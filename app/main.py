@@ -4,16 +4,16 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import anyio
-from fastapi import FastAPI, Request, Response, WebSocket
-from fastapi.responses import HTMLResponse
+from fastapi import FastAPI, File, Form, Request, Response, UploadFile, WebSocket
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from threadpoolctl import threadpool_limits
 
-from app import ws
+from app import upload, ws
 from app.config import config_schema
 from app.data import previews
 from app.settings import Settings
@@ -77,6 +77,35 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         """Every dataset with a small noiseless sample per class count: the page's thumbnails."""
         response.headers["Cache-Control"] = "public, max-age=3600"
         return dataset_previews
+
+    @app.post(
+        "/api/data",
+        response_model=None,
+        responses={
+            413: {"description": "the file is over the size limit"},
+            422: {"description": "the file's problems: every bad row, with its line number"},
+        },
+    )
+    async def data(
+        file: Annotated[UploadFile, File(description="CSV: x, y, label; a header optional")],
+        problem: Annotated[Literal["classification", "regression"], Form()] = "classification",
+    ) -> dict[str, Any] | JSONResponse:
+        """Check and read a CSV of points, whole. The points come back as [x, y, label] rows
+        (two classes as ±1) with their class count: send them over the socket in a `set_points`
+        message (a session lives in one server process, and this request may reach another)."""
+        content = await file.read(settings.max_upload_bytes + 1)
+        if len(content) > settings.max_upload_bytes:
+            limit = settings.max_upload_bytes
+            reason = f"the file is over the limit of {limit} bytes"
+            return JSONResponse(
+                {"detail": reason, "errors": [{"line": None, "reason": reason}]}, status_code=413
+            )
+        try:
+            points = upload.parse(content, problem, settings.max_points)
+        except upload.CsvError as error:
+            detail = f"{len(error.errors)} problem(s); nothing was read"
+            return JSONResponse({"detail": detail, "errors": error.errors}, status_code=422)
+        return {"problem": problem, "n_classes": points.n_classes, "points": points.rows}
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index(request: Request) -> HTMLResponse:

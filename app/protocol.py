@@ -117,6 +117,22 @@ class ClearPoints(_Message):
     type: Literal["clear_points"]
 
 
+class SetPoints(_Message):
+    """Replace the session's points with these (an upload, an undo), with the class count they
+    use; checked whole, applied whole."""
+
+    type: Literal["set_points"]
+    points: list[tuple[Coordinate, Coordinate, float]]
+    n_classes: int | None = Field(None, ge=2, le=5)
+
+
+class Confusion(_Message):
+    """Frames carry the confusion matrices (train and test) while `show` is on."""
+
+    type: Literal["confusion"]
+    show: bool
+
+
 class Explain(_Message):
     """The explanation trace of one point: its index in the state's points."""
 
@@ -174,6 +190,8 @@ ClientMessage = Annotated[
     | AddPoints
     | RemovePoint
     | ClearPoints
+    | SetPoints
+    | Confusion
     | Explain
     | ApplyStep
     | Ack

@@ -54,6 +54,7 @@ class Session:
         self.diverged = False
         self.frame_number = 0
         self.history: list[tuple[int, float | None, float | None]] = []
+        self.show_confusion = False  # frames carry the confusion matrices while the page asks
         self.data = session_data.build(self.config, settings, self.own)
         self.net = self._new_network(self.config)
         self._install(self.net)
@@ -232,6 +233,33 @@ class Session:
     def _on_clear_points(self, _: protocol.ClearPoints) -> Reply:
         return self._use_own(np.zeros((0, 2)), np.zeros(0))
 
+    def _on_set_points(self, message: protocol.SetPoints) -> Reply:
+        """All of the session's points at once (an upload, an undo): all of them or none."""
+        if len(message.points) > self.settings.max_points:
+            limit = self.settings.max_points
+            raise InputError("points", f"a session holds at most {limit} points")
+        rows = np.array(message.points, dtype=np.float64).reshape(-1, 3)
+        key = "dataset" if self.config.problem == "classification" else "reg_dataset"
+        update: dict[str, Any] = {key: OWN}
+        if message.n_classes is not None:
+            update["n_classes"] = message.n_classes
+        try:
+            config = Config.model_validate({**self.config.model_dump(), **update})
+        except ValidationError as error:
+            raise protocol.validation_error(error, "") from None
+        own = (rows[:, :2], session_data.check_labels(rows[:, 2], config))
+        if config.n_classes == self.config.n_classes:
+            self.config = config
+            return self._use_own(*own)
+        # Another class count is another output layer: a new network, as a config change makes.
+        self._rebuild(config, session_data.build(config, self.settings, own, empty_ok=True), own)
+        return self._state_reply()
+
+    def _on_confusion(self, message: protocol.Confusion) -> Reply:
+        self.show_confusion = message.show
+        self.metrics = self._measure()
+        return Reply(frame=True)
+
     def _own_points(self) -> tuple[np.ndarray, np.ndarray]:
         """The points a user edits: their own, or a copy of the generated ones to start from."""
         if self.config.active_dataset == OWN and self.own is not None:
@@ -352,25 +380,43 @@ class Session:
         if len(self.history) > wire.HISTORY_LIMIT:  # thin the chart evenly
             self.history = self.history[::2]
 
-    def _measure(self) -> dict[str, float | None]:
-        """Train and test loss, and accuracy for classification (None where there is no data)."""
+    def _measure(self) -> dict[str, Any]:
+        """Train and test loss, and per problem: accuracy (and, when asked for, the confusion
+        matrices) for classification, RMSE and R² for regression. None where there is no data."""
         d = self.data
-        out: dict[str, float | None] = {}
+        out: dict[str, Any] = {}
         for name, X, Y in (("train", d.X_train, d.Y_train), ("test", d.X_test, d.Y_test)):
             if len(X) == 0:
-                out[f"{name}_loss"] = out[f"{name}_accuracy"] = None
-                continue
-            loss, predicted = self.net.score(X, Y)
+                loss, predicted = math.nan, np.zeros((0, 1))
+            else:
+                loss, predicted = self.net.score(X, Y)
             out[f"{name}_loss"] = loss if math.isfinite(loss) else None
-            out[f"{name}_accuracy"] = self._accuracy(predicted, Y)
+            for metric, value in self._quality(predicted, np.asarray(Y)).items():
+                out[f"{name}_{metric}"] = value
         return out
 
-    def _accuracy(self, predicted: np.ndarray, labels: np.ndarray) -> float | None:
+    def _quality(self, predicted: np.ndarray, labels: np.ndarray) -> dict[str, Any]:
+        """How good the outputs are, beside the loss."""
+        n = len(labels)
         if self.config.problem == "regression":
-            return None
+            error = predicted[:, 0] - labels if n else np.zeros(0)
+            spread = float(((labels - labels.mean()) ** 2).sum()) if n else 0.0
+            finite = n > 0 and bool(np.isfinite(error).all())
+            rmse = float(np.sqrt((error**2).mean())) if finite else None
+            r2 = 1.0 - float((error**2).sum()) / spread if finite and spread > 0 else None
+            return {"rmse": rmse, "r2": r2}
+        k = self.config.n_classes
         if predicted.shape[1] > 1:
-            return float((predicted.argmax(axis=1) == labels).mean())
-        return float((np.where(predicted[:, 0] >= 0, 1.0, -1.0) == labels).mean())
+            guess, truth = predicted.argmax(axis=1), labels.astype(np.int64)
+        else:  # ±1 labels: class 0 is +1, as the datasets number them
+            guess = np.where(predicted[:, 0] >= 0, 0, 1)
+            truth = np.where(labels > 0, 0, 1)
+        out: dict[str, Any] = {"accuracy": float((guess == truth).mean()) if n else None}
+        if self.show_confusion:
+            matrix = np.zeros((k, k), dtype=np.int64)
+            np.add.at(matrix, (truth, guess), 1)
+            out["confusion"] = matrix.tolist()
+        return out
 
     # -- what the client is sent (app/wire.py) ---------------------------------------------------
     def record(self) -> None:

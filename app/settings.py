@@ -16,6 +16,7 @@ class Settings(BaseSettings):
     max_fps: float = Field(60.0, gt=0, le=120)  # frames per second sent to one client
     max_epochs_per_frame: int = Field(1000, ge=1)  # the highest numeric speed a client may ask
     max_message_bytes: int = Field(512 * 1024, ge=1024)  # one client message (a snapshot is big)
+    max_upload_bytes: int = Field(256 * 1024, ge=1024)  # a CSV file sent to POST /api/data
     idle_timeout_s: float = Field(900.0, gt=0)  # seconds without a client message before closing
     resume_grace_s: float = Field(120.0, ge=0)  # seconds a dropped session waits for its client
     snapshot_interval_s: float = Field(5.0, gt=0)  # how often a playing session sends a snapshot

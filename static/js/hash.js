@@ -27,6 +27,7 @@ const OURS = [
   ["loss", "loss", "string"],
   ["optimizer", "optimizer", "string"],
   ["nClasses", "n_classes", "int"],
+  ["allTrain", "all_train", "bool"],
 ];
 const CONFIG_FIELDS = [...FIELDS, ...AFTER_FEATURES, ...TAIL, ...OURS];
 const UI_KEYS = [...UI_FIRST, ...UI_LAST, ...UI_END];
