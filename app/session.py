@@ -370,7 +370,7 @@ class Session:
     def _record(self) -> None:
         """Measure the losses for a frame, and add them to the chart (one point per epoch)."""
         self.metrics = self._measure()
-        if self.metrics["train_loss"] is None:
+        if self.metrics["train_loss"] is None and len(self.data.X_train):  # not just no points
             self.diverged, self.playing = True, False
         point = (self.net.epoch, self.metrics["train_loss"], self.metrics["test_loss"])
         if self.history and self.history[-1][0] == point[0]:

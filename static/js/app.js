@@ -6,6 +6,7 @@ import { parseHash, serializeHash } from "./hash.js";
 import { LossChart } from "./chart.js";
 import { CLASS_COLOURS, css } from "./colors.js";
 import { datasetButtons } from "./datasets.js";
+import { Editor } from "./editor.js";
 import { Explainer } from "./explainer.js";
 import { drawNetwork, featureTile, hitTest } from "./network.js";
 import { drawOutput, showNumbers } from "./output.js";
@@ -102,6 +103,7 @@ const explainer = new Explainer($, {
   get: () => ({ state: store.state, playing: playing() }),
 });
 stats.explainer = explainer; // the browser tests read its trace
+const editor = new Editor($, { send, get: () => store.state });
 const change = (changes) => send({ type: "config", changes });
 
 // -- controls ----------------------------------------------------------------------------------
@@ -115,6 +117,8 @@ function showControls(state) {
     $(id).value = c[id];
     $(`${id}_out`).textContent = c[id];
   }
+  $("all_train").checked = c.all_train;
+  editor.show(state);
   $("layers").value = c.network_shape.length;
   $("layers_out").textContent = c.network_shape.length;
   showDatasets(c);
@@ -234,13 +238,22 @@ function bind() {
   $("step").addEventListener("click", step);
   $("reset").addEventListener("click", reset);
   $("explain_button").addEventListener("click", () => explainer.toggle());
-  $("heatmap").addEventListener("click", (event) => {
-    if (!explainer.active || !store.state) return;
+  // A click on the output view picks a point to explain, or draws (right-click removes).
+  const onMap = (event) => {
+    if (!store.state || !(explainer.active || editor.active)) return;
+    event.preventDefault();
     const box = $("heatmap").getBoundingClientRect();
-    const x = ((event.clientX - box.left) / box.width) * 12 - 6;
-    const y = 6 - ((event.clientY - box.top) / box.height) * 12;
-    explainer.pickNear(x, y, view.ui.showTestData);
-  });
+    const x = Math.max(-6, Math.min(6, ((event.clientX - box.left) / box.width) * 12 - 6));
+    const y = Math.max(-6, Math.min(6, 6 - ((event.clientY - box.top) / box.height) * 12));
+    if (explainer.active) explainer.pickNear(x, y, view.ui.showTestData);
+    else editor.click(event, x, y);
+  };
+  $("heatmap").addEventListener("click", onMap);
+  $("heatmap").addEventListener("contextmenu", onMap);
+  $("all_train").addEventListener("change", () => change({ all_train: $("all_train").checked }));
+  $("confusion_box").addEventListener("toggle", () =>
+    send({ type: "confusion", show: $("confusion_box").open }),
+  );
   $("regenerate").addEventListener("click", () => send({ type: "regenerate" }));
   $("sensitivity").addEventListener("change", () => {
     view.sensitivity = $("sensitivity").checked;

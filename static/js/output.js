@@ -72,15 +72,53 @@ export function drawOutput(canvas, frame, state, view) {
   }
 }
 
-/** Epoch, losses and accuracy, and the play button's label. */
+/** Epoch, losses, accuracy or RMSE and R², the confusion matrices when asked for, and the play
+ * button's label. A row shows when the frame carries its metric. */
 export function showNumbers(header, $) {
   $("epoch").textContent = formatEpoch(header.epoch);
   for (const name of ["test_loss", "train_loss"]) $(name).textContent = formatValue(header[name]);
-  const accuracy = header.test_accuracy ?? header.train_accuracy;
-  $("accuracy").hidden = accuracy === null || accuracy === undefined;
-  for (const name of ["test_accuracy", "train_accuracy"]) {
-    const value = header[name];
-    $(name).textContent = value === null || value === undefined ? "–" : formatPercent(value);
+  for (const [row, format] of [["accuracy", formatPercent], ["rmse", formatValue], ["r2", formatValue]]) {
+    const values = [header[`test_${row}`], header[`train_${row}`]];
+    $(row).hidden = values.every((v) => v === null || v === undefined);
+    for (const [set, value] of [["test", values[0]], ["train", values[1]]]) {
+      $(`${set}_${row}`).textContent = value === null || value === undefined ? "–" : format(value);
+    }
+  }
+  $("confusion_box").hidden = $("accuracy").hidden;
+  if (header.train_confusion) {
+    $("confusion").replaceChildren(
+      ...[["Test", header.test_confusion], ["Training", header.train_confusion]].map(([name, matrix]) =>
+        confusionTable(name, matrix),
+      ),
+    );
   }
   $("play").textContent = header.playing ? "Pause" : "Play";
+}
+
+/** A confusion matrix as a table: a row per true class, a column per predicted class. For two
+ * classes, class 0 is +1 and class 1 is −1. */
+function confusionTable(name, matrix) {
+  const table = document.createElement("table");
+  const k = matrix.length;
+  const names = k === 2 ? ["+1", "−1"] : matrix.map((_, i) => String(i));
+  const caption = table.createCaption();
+  caption.textContent = name;
+  const head = table.createTHead().insertRow();
+  head.append(document.createElement("td"));
+  for (const label of names) {
+    const th = document.createElement("th");
+    th.scope = "col";
+    th.textContent = label;
+    head.append(th);
+  }
+  const body = table.createTBody();
+  matrix.forEach((row, i) => {
+    const tr = body.insertRow();
+    const th = document.createElement("th");
+    th.scope = "row";
+    th.textContent = names[i];
+    tr.append(th);
+    for (const count of row) tr.insertCell().textContent = count;
+  });
+  return table;
 }

@@ -179,3 +179,17 @@ def test_a_three_class_spiral_reaches_a_test_accuracy_of_0_9():
         if session._measure()["test_accuracy"] >= 0.9:
             break
     assert session._measure()["test_accuracy"] >= 0.9
+
+
+def test_a_session_with_no_points_is_not_diverged_and_trains_once_points_come():
+    session = _session()
+    _send(session, type="clear_points")
+    session.record()
+    session.frame()
+    assert not session.diverged
+    with pytest.raises(InputError, match="no points to train on"):
+        _send(session, type="play")
+    _send(session, type="add_points", points=[[1, 1, 1], [-1, -1, -1], [2, 2, 1], [-2, -1, -1]])
+    _send(session, type="play")
+    assert session.playing
+    assert session.train(1) == 1

@@ -438,7 +438,7 @@ def test_a_server_that_forgot_the_session_gets_it_back_from_the_pages_snapshot(t
     assert tab.errors == []
 
 
-def test_classification_shows_both_accuracies_and_regression_none(tab: Tab) -> None:
+def test_classification_shows_accuracy_and_regression_rmse_and_r2(tab: Tab) -> None:
     page = tab.open("#seed=0.5")
     _step(page)
     assert page.is_visible("#accuracy")
@@ -449,7 +449,10 @@ def test_classification_shows_both_accuracies_and_regression_none(tab: Tab) -> N
     page.wait_for_function("document.querySelector('#epoch').textContent === '000,000'")
     _step(page)
     assert page.is_hidden("#accuracy")
+    assert page.is_hidden("#confusion_box")
     assert float(page.text_content("#train_loss") or "nan") >= 0
+    assert float(page.text_content("#test_rmse") or "nan") >= 0
+    assert float(page.text_content("#train_r2") or "nan") <= 1
 
 
 def test_a_hidden_tab_stops_asking_for_frames_and_asks_again_when_shown(tab: Tab) -> None:
@@ -532,4 +535,88 @@ def test_explain_shows_numbers_on_a_large_network_and_leave_changes_nothing(tab:
     assert page.text_content("#play") == "Play"  # it was paused: it stays paused
     assert page.evaluate(network) == weights  # the network is as it was
     assert _pixels(page, "net") == before
+    assert tab.errors == []
+
+
+def test_drawn_points_of_two_classes_train_and_the_output_separates_them(tab: Tab) -> None:
+    page = tab.open("#seed=0.5&allTrain=true")
+    page.click("#edit_data")
+    page.click("#edit_clear")
+    page.wait_for_function("document.querySelector('#data_count').textContent.startsWith('0 ')")
+    heatmap = page.locator("#heatmap")
+    box = heatmap.bounding_box()
+    assert box is not None
+    for i in range(8):  # +1 on the left, −1 (shift) on the right
+        y = box["height"] * (0.15 + 0.1 * i)
+        heatmap.click(position={"x": box["width"] * 0.2, "y": y})
+        heatmap.click(position={"x": box["width"] * 0.8, "y": y}, modifiers=["Shift"])
+    page.wait_for_function("document.querySelector('#data_count').textContent.startsWith('16 ')")
+    assert page.text_content("#data_count") == "16 points: 16 train, 0 test"
+    assert "dataset=own" in page.evaluate("location.hash")
+    page.click("#play")
+    page.wait_for_function(
+        "Number(document.querySelector('#train_loss').textContent) < 0.05", timeout=20_000
+    )
+    page.click("#play")
+    pixels = _pixels(page, "heatmap")
+    width = 300
+
+    def colour(x: int, y: int) -> tuple[int, int, int]:
+        i = (y * width + x) * 4
+        return pixels[i], pixels[i + 1], pixels[i + 2]
+
+    left, right = colour(30, 280), colour(270, 280)  # corners with no point on them
+    assert (left[2] > 150, left[0] < 100) == (True, True), left  # blue: +1
+    assert (right[0] > 200, right[2] < 120) == (True, True), right  # orange: −1
+    # Undo takes the last point back; the right-click removes the nearest.
+    page.click("#edit_undo")
+    page.wait_for_function("document.querySelector('#data_count').textContent.startsWith('15 ')")
+    heatmap.click(position={"x": box["width"] * 0.2, "y": box["height"] * 0.15}, button="right")
+    page.wait_for_function("document.querySelector('#data_count').textContent.startsWith('14 ')")
+    _shot(page, "drawn")
+    assert tab.errors == []
+
+
+def test_an_upload_with_a_bad_row_names_its_line_and_changes_nothing(tab: Tab, tmp_path) -> None:
+    page = tab.open("#seed=0.5")
+    before = page.text_content("#data_count")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("x,y,label\n1,1,1\n2,two,-1\n3,3,-1\n")
+    page.set_input_files("#upload", str(bad))
+    page.wait_for_selector("#upload_errors li")
+    assert page.locator("#upload_errors li").all_text_contents() == ["line 3: y is not a number"]
+    assert page.text_content("#data_count") == before
+    good = tmp_path / "good.csv"
+    good.write_text("0,0,0\n1,1,1\n2,2,2\n-1,-1,0\n-2,-2,1\n3,-3,2\n")
+    page.set_input_files("#upload", str(good))
+    page.wait_for_function("document.querySelector('#data_count').textContent.startsWith('6 ')")
+    assert "nClasses=3" in page.evaluate("location.hash")
+    assert page.locator("#upload_errors li").count() == 0
+    with page.expect_download() as download:
+        page.click("#download")
+    lines = Path(download.value.path()).read_text().splitlines()
+    assert lines[0] == "x,y,label,set"
+    assert sorted(line.rsplit(",", 1)[0] for line in lines[1:]) == sorted(
+        ["0,0,0", "1,1,1", "2,2,2", "-1,-1,0", "-2,-2,1", "3,-3,2"]
+    )
+    # Chromium logs the refused upload's 422 itself; nothing else may be logged.
+    assert [e for e in tab.errors if "status of 422" not in e] == []
+
+
+def test_drawn_points_survive_a_reload_on_a_server_that_forgot_the_session(tab: Tab) -> None:
+    page = tab.open("#seed=0.5")
+    page.click("#edit_data")
+    page.click("#edit_clear")
+    heatmap = page.locator("#heatmap")
+    for x, y in [(50, 50), (150, 200), (250, 100)]:
+        heatmap.click(position={"x": x, "y": y})
+    page.wait_for_function("document.querySelector('#data_count').textContent.startsWith('3 ')")
+    page.wait_for_function(
+        "JSON.parse(localStorage.getItem('lernmi.snapshot')).points?.length === 3"
+    )
+    page.evaluate("localStorage.setItem('lernmi.token', 'forgotten')")
+    page.reload()
+    page.wait_for_function("window.lernmi.framesDrawn > 0")
+    page.wait_for_function("document.querySelector('#data_count').textContent.startsWith('3 ')")
+    assert "dataset=own" in page.evaluate("location.hash")
     assert tab.errors == []
