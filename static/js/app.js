@@ -215,7 +215,12 @@ function bind() {
   for (const id of ["activation", "regularization", "problem", "optimizer", "loss"]) {
     $(id).addEventListener("change", () => change({ [id]: $(id).value }));
   }
-  $("n_classes").addEventListener("change", () => change({ n_classes: Number($("n_classes").value) }));
+  // Several classes learn with a softmax output and cross-entropy (the loss can be set back).
+  $("n_classes").addEventListener("change", () => {
+    const k = Number($("n_classes").value);
+    const loss = k > 2 && store.state.config.loss === "square" ? { loss: "cross_entropy" } : {};
+    change({ n_classes: k, ...loss });
+  });
   for (const id of ["learning_rate", "regularization_rate"]) {
     $(id).addEventListener("change", () => change({ [id]: Number($(id).value) }));
   }

@@ -327,6 +327,7 @@ def test_dataset_thumbnails_pick_the_dataset_and_the_class_count(tab: Tab) -> No
     page.wait_for_selector("#n_classes", state="visible")
     page.select_option("#n_classes", "4")
     page.wait_for_function("location.hash.includes('nClasses=4')")
+    assert page.input_value("#loss") == "cross_entropy"  # several classes: softmax and CE
     assert page.locator("#heatmap").is_visible()
     # Circle has two classes: the switch takes the class count back to 2 by itself.
     page.click("#datasets button:has-text('circle')")
