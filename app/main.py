@@ -5,9 +5,20 @@ from contextlib import asynccontextmanager
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
 
 import anyio
-from fastapi import FastAPI, File, Form, Request, Response, UploadFile, WebSocket
+from fastapi import (
+    FastAPI,
+    File,
+    Form,
+    HTTPException,
+    Query,
+    Request,
+    Response,
+    UploadFile,
+    WebSocket,
+)
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -16,6 +27,7 @@ from threadpoolctl import threadpool_limits
 from app import upload, ws
 from app.config import config_schema
 from app.data import previews
+from app.embed import oembed_response
 from app.settings import Settings
 from app.store import SessionStore
 
@@ -49,12 +61,31 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
     templates = Jinja2Templates(directory=ROOT / "templates")
 
+    # No inline script, nothing from other sites; frames of this site only (the embed preview);
+    # who may frame these pages comes from the settings.
+    policy = "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' data: blob:",
+            "connect-src 'self'",
+            "frame-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            f"frame-ancestors {settings.frame_ancestors}",
+        ]
+    )
+
     @app.middleware("http")
-    async def frame_ancestors(
+    async def headers(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
         response = await call_next(request)
-        response.headers["Content-Security-Policy"] = f"frame-ancestors {settings.frame_ancestors}"
+        response.headers["Content-Security-Policy"] = policy
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
         return response
 
     @app.get("/healthz")
@@ -107,9 +138,34 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return JSONResponse({"detail": detail, "errors": error.errors}, status_code=422)
         return {"problem": problem, "n_classes": points.n_classes, "points": points.rows}
 
+    def page(request: Request, embed: bool) -> HTMLResponse:
+        base = str(request.base_url).rstrip("/")
+        discovery = f"{base}/oembed?" + urlencode({"url": str(request.url), "format": "json"})
+        context = {"embed": embed, "oembed": discovery, "full": f"{base}/"}
+        return templates.TemplateResponse(request, "index.html", context)
+
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index(request: Request) -> HTMLResponse:
-        return templates.TemplateResponse(request, "index.html")
+        return page(request, embed=False)
+
+    @app.get("/embed", response_class=HTMLResponse, include_in_schema=False)
+    def embed(request: Request) -> HTMLResponse:
+        """The compact playground for an iframe: network, output, play, step and reset."""
+        return page(request, embed=True)
+
+    @app.get("/oembed", responses={404: {"description": "not a page of this site"}})
+    def oembed(
+        request: Request,
+        url: Annotated[str, Query(max_length=4096, description="a page of this playground")],
+        maxwidth: Annotated[int | None, Query(ge=200, le=4000)] = None,
+        maxheight: Annotated[int | None, Query(ge=150, le=4000)] = None,
+        format: Annotated[str, Query(description="json; xml is not offered")] = "json",
+    ) -> dict[str, Any]:
+        """oEmbed (https://oembed.com): the iframe that embeds a link to this playground, as a
+        `rich` response; a blog engine that speaks oEmbed embeds a pasted link by itself."""
+        if format != "json":
+            raise HTTPException(501, f"format {format!r} is not offered: use json")
+        return oembed_response(str(request.base_url), url, maxwidth, maxheight)
 
     @app.websocket("/ws")
     async def websocket(websocket: WebSocket) -> None:

@@ -73,6 +73,7 @@ const connection = new Connection(socketUrl, localStorage, {
       chart.reset(message.history);
       showControls(message);
       history.replaceState(null, "", serializeHash(message.config, view.ui, view.hidden));
+      linkHere();
       store.dirty = true;
     } else if (message.type === "weights" && store.state) {
       store.state.network.values = message.values;
@@ -105,6 +106,16 @@ const explainer = new Explainer($, {
 stats.explainer = explainer; // the browser tests read its trace
 const editor = new Editor($, { send, get: () => store.state });
 const change = (changes) => send({ type: "config", changes });
+
+/** Links that carry the configuration: the embed's "open in the playground", and the oEmbed
+ * discovery link (for tools that read the live page; the server's copy has no hash). */
+function linkHere() {
+  if ($("full_link")) $("full_link").href = `${location.origin}/${location.hash}`;
+  const discovery = document.querySelector('link[type="application/json+oembed"]');
+  const url = new URL(discovery.href);
+  url.searchParams.set("url", location.href);
+  discovery.href = url.href;
+}
 
 // -- controls ----------------------------------------------------------------------------------
 function showControls(state) {
@@ -445,6 +456,7 @@ function bindCards() {
 }
 
 function hideControls() {
+  document.body.classList.toggle("hide-text", Boolean(view.ui.hideText));
   for (const name of view.hidden) {
     const element = HIDABLE[name] && $(HIDABLE[name]);
     if (element) (element.closest("label") ?? element).hidden = true;

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 
 from app.serve import spawn
 
@@ -71,8 +71,11 @@ class Tab:
         return self.page
 
 
-def _tab(browser: Browser, server: str, width: int, height: int) -> Tab:
-    page = browser.new_context(viewport={"width": width, "height": height}).new_page()
+def _tab(browser: Browser, server: str, width: int, height: int, csp: bool = False) -> Tab:
+    """A new page. Playwright's waits on a JavaScript expression evaluate it with eval, which the
+    app's Content-Security-Policy forbids, so a tab bypasses the policy unless `csp`."""
+    viewport: ViewportSize = {"width": width, "height": height}
+    page = browser.new_context(viewport=viewport, bypass_csp=not csp).new_page()
     tab = Tab(page, server)
     page.on("console", lambda m: tab.errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: tab.errors.append(str(e)))
@@ -621,3 +624,20 @@ def test_drawn_points_survive_a_reload_on_a_server_that_forgot_the_session(tab: 
     page.wait_for_function("document.querySelector('#data_count').textContent.startsWith('3 ')")
     assert "dataset=own" in page.evaluate("location.hash")
     assert tab.errors == []
+
+
+def test_the_page_and_the_embed_play_under_the_content_security_policy(
+    browser: Browser, server: str
+) -> None:
+    tab = _tab(browser, server, 700, 450, csp=True)
+    page = tab.page
+    for path in ["/", "/embed"]:
+        page.goto(f"{server}{path}#seed=0.5")
+        page.wait_for_function("() => window.lernmi.framesDrawn > 0")
+        page.click("#play")
+        page.wait_for_function(
+            "() => Number(document.querySelector('#epoch').textContent.replace(',', '')) > 5"
+        )
+        page.click("#play")
+    assert tab.errors == []  # a violation of the policy is logged as an error
+    page.context.close()
