@@ -1,5 +1,6 @@
 """The ASGI app: `uvicorn app.main:app`, or `create_app(settings)` in tests."""
 
+import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from importlib.metadata import PackageNotFoundError, version
@@ -19,17 +20,18 @@ from fastapi import (
     UploadFile,
     WebSocket,
 )
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from threadpoolctl import threadpool_limits
 
-from app import upload, ws
-from app.config import config_schema
+from app import export, upload, wire, ws
+from app.config import InputError, config_schema
 from app.data import previews
 from app.embed import oembed_response
 from app.settings import Settings
 from app.store import SessionStore
+from engine import Network
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -102,6 +104,55 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def schema() -> dict[str, object]:
         """The configuration a client may send, as JSON schema, with this server's limits."""
         return config_schema(settings)
+
+    async def model_of(request: Request) -> Network:
+        """The network of a model file (a snapshot, as the page exports it), read whole and
+        checked; HTTPException 413 or 422 says what is wrong."""
+        body = bytearray()
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > settings.max_message_bytes:
+                limit = settings.max_message_bytes
+                raise HTTPException(413, f"the model is over the limit of {limit} bytes")
+        try:
+            snapshot = json.loads(body)
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise HTTPException(422, f"the model is not JSON: {error}") from None
+        if not isinstance(snapshot, dict):
+            raise HTTPException(422, "the model must be a JSON object (a snapshot)")
+        try:
+            return wire.read_snapshot(snapshot, settings).net
+        except InputError as error:
+            raise HTTPException(422, {"field": error.field, "message": str(error)}) from None
+
+    model_body = {
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": {"type": "object"}}},
+            "description": "a model: the snapshot the page exports (docs/protocol.md)",
+        }
+    }
+
+    @app.post("/api/model", openapi_extra=model_body, responses={413: {}, 422: {}})
+    async def model(request: Request) -> dict[str, Any]:
+        """Check a model file (the page's export): 200 with what it holds, or 422 naming the
+        first bad field. The page then sends it in a `restore` message."""
+        net = await model_of(request)
+        return {"ok": True, "epoch": net.epoch, "layer_sizes": list(net.layer_sizes)}
+
+    @app.post(
+        "/api/model/python",
+        openapi_extra=model_body,
+        response_class=PlainTextResponse,
+        responses={413: {}, 422: {}},
+    )
+    async def model_python(request: Request) -> PlainTextResponse:
+        """The model as a short Python/numpy snippet that computes its output at a point."""
+        snippet = export.python_snippet(await model_of(request))
+        disposition = 'attachment; filename="lernmi_model.py"'
+        return PlainTextResponse(
+            snippet, media_type="text/x-python", headers={"Content-Disposition": disposition}
+        )
 
     @app.get("/api/datasets")
     def datasets(response: Response) -> list[dict[str, Any]]:
