@@ -2,6 +2,7 @@
 snippet."""
 
 import json
+from typing import Any
 
 import numpy as np
 import pytest
@@ -72,7 +73,7 @@ def test_the_python_snippet_computes_the_networks_output(config):
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/x-python")
     assert "lernmi_model.py" in response.headers["content-disposition"]
-    namespace: dict = {}
+    namespace: dict[str, Any] = {}
     exec(compile(response.text, "lernmi_model.py", "exec"), namespace)
     rng = np.random.default_rng(0)
     points = rng.uniform(-6, 6, size=(20, 2))
