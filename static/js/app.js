@@ -1,13 +1,14 @@
 // The playground page: controls send messages, the socket stores what arrives (and acks each
 // frame as it comes, docs/protocol.md), and one requestAnimationFrame loop draws the latest.
 
-import { Connection } from "./connection.js";
+import { Connection, memoryStorage } from "./connection.js";
 import { parseHash, serializeHash } from "./hash.js";
 import { LossChart } from "./chart.js";
 import { CLASS_COLOURS, css } from "./colors.js";
 import { datasetButtons } from "./datasets.js";
 import { Editor } from "./editor.js";
 import { Explainer } from "./explainer.js";
+import { Share } from "./share.js";
 import { drawNetwork, featureTile, hitTest } from "./network.js";
 import { drawOutput, showNumbers } from "./output.js";
 
@@ -62,7 +63,11 @@ view.hidden = link.hidden;
 let linkApplied = false;
 
 const socketUrl = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws`;
-const connection = new Connection(socketUrl, localStorage, {
+// A tab keeps its session's token and snapshot in sessionStorage: a reload gets the session back
+// (or restores it from the snapshot), and every tab has a session of its own. A frame (an embed,
+// the share dialog's preview) keeps them in memory, so embeds never share a session.
+const framed = window.top !== window || document.body.classList.contains("embed");
+const connection = new Connection(socketUrl, framed ? memoryStorage() : sessionStorage, {
   message(message) {
     if (message.type === "welcome" && !linkApplied) {
       linkApplied = true;
@@ -78,6 +83,8 @@ const connection = new Connection(socketUrl, localStorage, {
     } else if (message.type === "weights" && store.state) {
       store.state.network.values = message.values;
       explainer.refresh(); // the trace was of the weights before
+    } else if (message.type === "snapshot") {
+      share.received(message.snapshot);
     } else if (message.type === "trace") {
       explainer.load(message);
     } else if (message.type === "error") {
@@ -105,6 +112,7 @@ const explainer = new Explainer($, {
 });
 stats.explainer = explainer; // the browser tests read its trace
 const editor = new Editor($, { send, get: () => store.state });
+const share = new Share($, { send, get: () => ({ state: store.state, ui: view.ui }) });
 const change = (changes) => send({ type: "config", changes });
 
 /** Links that carry the configuration: the embed's "open in the playground", and the oEmbed

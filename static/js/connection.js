@@ -10,9 +10,20 @@ const BUSY = 1013; // the server holds its maximum of sessions
 const POLICY = 1008; // refused: a foreign page, or too many bad messages
 const RETRY_MS = [500, 1000, 2000, 5000, 10000]; // waits between reconnection attempts
 
+/** Storage that lives as long as the page: for a frame (an embed), whose session should not
+ * follow it to the next page that embeds the playground, nor fight the others for one token. */
+export function memoryStorage() {
+  const items = new Map();
+  return {
+    getItem: (key) => (items.has(key) ? items.get(key) : null),
+    setItem: (key, value) => items.set(key, String(value)),
+    removeItem: (key) => items.delete(key),
+  };
+}
+
 export class Connection {
   /**
-   * url: the WebSocket address; storage: localStorage or alike; on.message(msg) gets every JSON
+   * url: the WebSocket address; storage: sessionStorage or alike; on.message(msg) gets every JSON
    * message, on.frame(frame) every decoded frame, on.status(status, reason) the state of the
    * connection: "connecting", "live", "busy", "refused" or "reconnecting".
    */

@@ -303,11 +303,6 @@ def test_healthz_counts_sessions_and_the_schema_has_the_limits():
         assert http.get("/openapi.json").json()["info"]["title"] == "Lernmi Playground"
 
 
-def test_pages_carry_the_frame_ancestors_policy():
-    with TestClient(create_app(Settings(frame_ancestors="'self'"))) as http:
-        assert http.get("/").headers["content-security-policy"] == "frame-ancestors 'self'"
-
-
 def test_a_second_connection_with_the_token_takes_the_session_over():
     with TestClient(create_app(DEFAULT)) as http, http.websocket_connect("/ws") as first:
         old = Client(first)

@@ -1,8 +1,10 @@
 """The page in headless Chromium (Debian's, driven by playwright) against a real server."""
 
 import base64
+import http.server
 import os
 import signal
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -433,7 +435,7 @@ def test_a_server_that_forgot_the_session_gets_it_back_from_the_pages_snapshot(t
     page.wait_for_timeout(300)  # the step's snapshot is stored
     before = _pixels(page, "heatmap")
     # A token the server never gave: as after a restart, or on another replica.
-    page.evaluate("localStorage.setItem('lernmi.token', 'forgotten')")
+    page.evaluate("sessionStorage.setItem('lernmi.token', 'forgotten')")
     routes[-1].close(code=1006, reason="network gone")
     page.wait_for_function("document.querySelector('#status').textContent === 'live'")
     page.wait_for_function("document.querySelector('#epoch').textContent === '000,003'")
@@ -509,7 +511,7 @@ def test_explain_steps_through_a_point_and_apply_gives_the_server_its_final_weig
     trace = page.evaluate("window.lernmi.explainer.trace")
     page.click("#explain_apply")
     page.wait_for_function("document.querySelector('#explain_note').textContent.includes('went')")
-    snapshot = page.evaluate("JSON.parse(localStorage.getItem('lernmi.snapshot'))")
+    snapshot = page.evaluate("JSON.parse(sessionStorage.getItem('lernmi.snapshot'))")
     for steps, layer in zip(trace["layers"], snapshot["network"]["layers"], strict=True):
         for j, neuron in enumerate(steps):
             assert layer["biases"][j] == neuron["new_bias"]
@@ -526,7 +528,7 @@ def test_explain_shows_numbers_on_a_large_network_and_leave_changes_nothing(tab:
     page = tab.open("#seed=0.5&networkShape=8,8,8,8,8,8&dataset=spiral")
     _step(page)
     before = _pixels(page, "net")
-    network = "JSON.parse(localStorage.getItem('lernmi.snapshot')).network"
+    network = "JSON.parse(sessionStorage.getItem('lernmi.snapshot')).network"
     weights = page.evaluate(network)
     _explain_a_point(page, (0.6, 0.5))
     page.click("#explain_stages [data-stage=backward]")
@@ -616,9 +618,9 @@ def test_drawn_points_survive_a_reload_on_a_server_that_forgot_the_session(tab: 
         heatmap.click(position={"x": x, "y": y})
     page.wait_for_function("document.querySelector('#data_count').textContent.startsWith('3 ')")
     page.wait_for_function(
-        "JSON.parse(localStorage.getItem('lernmi.snapshot')).points?.length === 3"
+        "JSON.parse(sessionStorage.getItem('lernmi.snapshot')).points?.length === 3"
     )
-    page.evaluate("localStorage.setItem('lernmi.token', 'forgotten')")
+    page.evaluate("sessionStorage.setItem('lernmi.token', 'forgotten')")
     page.reload()
     page.wait_for_function("window.lernmi.framesDrawn > 0")
     page.wait_for_function("document.querySelector('#data_count').textContent.startsWith('3 ')")
@@ -641,3 +643,116 @@ def test_the_page_and_the_embed_play_under_the_content_security_policy(
         page.click("#play")
     assert tab.errors == []  # a violation of the policy is logged as an error
     page.context.close()
+
+
+class _Blog(http.server.BaseHTTPRequestHandler):
+    """A blog on another origin, whose post embeds the playground in an iframe."""
+
+    embed = ""
+
+    def do_GET(self) -> None:
+        body = f"<!doctype html><title>A post</title><p>My network:</p>{self.embed}".encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *_: object) -> None:
+        pass
+
+
+def test_a_post_on_another_site_embeds_the_playground_and_it_trains(tab: Tab) -> None:
+    page = tab.open("#seed=0.5&dataset=xor")
+    page.click("#share_button")
+    page.check("#embed_hide input[value=stepButton]")
+    page.wait_for_function(
+        "document.querySelector('#embed_code').value.includes('stepButton_hide')"
+    )
+    code = page.input_value("#embed_code")
+    assert code.startswith(f'<iframe src="{tab.base}/embed#')
+    page.wait_for_function("document.querySelector('#embed_preview').src.includes('/embed#')")
+    _Blog.embed = code
+    blog = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Blog)
+    threading.Thread(target=blog.serve_forever, daemon=True).start()
+    try:
+        page.goto(f"http://127.0.0.1:{blog.server_address[1]}/post")
+        frame = page.frame_locator("iframe")
+        frame.locator("#play").click()
+        embedded = page.frames[1]
+        embedded.wait_for_function(
+            "Number(document.querySelector('#epoch').textContent.replace(',', '')) > 20"
+        )
+        assert frame.locator("#step").is_hidden()  # stepButton_hide=true
+        assert frame.locator("#learning_rate").is_hidden()  # the compact playground
+        assert "dataset=xor" in (frame.locator("#full_link").get_attribute("href") or "")
+        _shot(page, "blog")
+    finally:
+        blog.shutdown()
+        blog.server_close()
+    assert tab.errors == []
+
+
+def test_a_copied_link_opens_the_same_data_and_the_same_first_weights(
+    browser: Browser, server: str
+) -> None:
+    first = _tab(browser, server, 1280, 800)
+    first.page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = first.open("#dataset=spiral&networkShape=5,3&seed=0.4242&noise=10")
+    for _ in range(3):
+        _step(page)
+    page.click("#share_button")
+    page.click("#copy_link")
+    page.wait_for_function("document.querySelector('#copy_link_status').textContent === 'Copied.'")
+    link = page.evaluate("navigator.clipboard.readText()")
+    page.click("#share_close")
+    page.click("#reset")  # the first weights again
+    page.wait_for_function("document.querySelector('#epoch').textContent === '000,000'")
+    page.wait_for_timeout(300)
+    second = _tab(browser, server, 1280, 800)
+    other = second.page
+    other.goto(link)
+    other.wait_for_function("window.lernmi.framesDrawn > 0")
+    other.wait_for_timeout(300)
+    weights = "JSON.parse(sessionStorage.getItem('lernmi.snapshot')).network.layers"
+    assert other.evaluate(weights) == page.evaluate(weights)
+    assert _pixels(other, "heatmap") == _pixels(page, "heatmap")  # same points, same map
+    assert first.errors == second.errors == []
+    page.context.close()
+    other.context.close()
+
+
+def test_an_exported_model_imports_in_another_tab_bit_for_bit(
+    browser: Browser, server: str
+) -> None:
+    first = _tab(browser, server, 1280, 800)
+    page = first.open("#seed=0.5&optimizer=adam")
+    for _ in range(4):
+        _step(page)
+    page.click("#share_button")
+    with page.expect_download() as model:
+        page.click("#export_model")
+    path = model.value.path()
+    with page.expect_download() as snippet:
+        page.click("#export_python")
+    assert "def output(x, y):" in Path(snippet.value.path()).read_text()
+    second = _tab(browser, server, 1280, 800)
+    other = second.open("#seed=0.9")
+    other.click("#share_button")
+    other.set_input_files("#import_model", path)
+    other.wait_for_function("document.querySelector('#epoch').textContent === '000,004'")
+    other.wait_for_timeout(300)
+    network = "JSON.parse(sessionStorage.getItem('lernmi.snapshot')).network"
+    assert other.evaluate(network) == page.evaluate(network)
+    bad = Path(path).with_name("bad.json")
+    bad.write_text('{"format": 1, "config": {"batch_size": 99}}')
+    other.click("#share_button")
+    other.set_input_files("#import_model", str(bad))
+    other.wait_for_function(
+        "document.querySelector('#import_errors').textContent.includes('batch')"
+    )
+    assert other.text_content("#epoch") == "000,004"  # nothing changed
+    assert first.errors == []
+    assert [e for e in second.errors if "status of 422" not in e] == []
+    page.context.close()
+    other.context.close()

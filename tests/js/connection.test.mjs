@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { Connection } from "../../static/js/connection.js";
+import { Connection, memoryStorage } from "../../static/js/connection.js";
 
 class FakeSocket {
   static made = [];
@@ -104,4 +104,12 @@ test("acks name the frame drawn; nothing is sent on a closed socket", () => {
   assert.deepEqual(socket().sent, [{ type: "ack", frame: 4 }]);
   socket().readyState = 3;
   assert.equal(connection.ack(5), false);
+});
+
+test("memory storage keeps items for the page's life only", () => {
+  const storage = memoryStorage();
+  assert.equal(storage.getItem("lernmi.token"), null);
+  storage.setItem("lernmi.token", "abc");
+  assert.equal(storage.getItem("lernmi.token"), "abc");
+  assert.equal(memoryStorage().getItem("lernmi.token"), null);
 });
