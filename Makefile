@@ -32,6 +32,7 @@ test: lint types unit js
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/hadolint Dockerfile
 
 types: $(VENV)/.installed-test
 	$(BIN)/mypy

@@ -71,10 +71,14 @@ def spawn(workers: int = 1, timeout_s: float = 30.0) -> tuple[subprocess.Popen[b
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8000)
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--log-level", default="info")
+    # Defaults from the environment (the Docker image sets them), else loopback, 8000, a core each.
+    env = os.environ.get
+    parser.add_argument("--host", default=env("LERNMI_HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(env("LERNMI_PORT", "8000")))
+    parser.add_argument(
+        "--workers", type=int, default=int(env("LERNMI_WORKERS", str(os.cpu_count() or 1)))
+    )
+    parser.add_argument("--log-level", default=env("LERNMI_LOG_LEVEL", "info"))
     args = parser.parse_args(argv)
     if args.workers < 1:
         parser.error("--workers must be at least 1")
