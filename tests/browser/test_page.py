@@ -736,6 +736,10 @@ def test_an_exported_model_imports_in_another_tab_bit_for_bit(
     with page.expect_download() as snippet:
         page.click("#export_python")
     assert "def output(x, y):" in Path(snippet.value.path()).read_text()
+    with page.expect_download() as image:
+        page.click("#export_png")
+    assert Path(image.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert image.value.suggested_filename == "lernmi-output.png"
     second = _tab(browser, server, 1280, 800)
     other = second.open("#seed=0.9")
     other.click("#share_button")
