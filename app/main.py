@@ -23,12 +23,15 @@ from fastapi import (
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from prometheus_client import CONTENT_TYPE_LATEST
 from threadpoolctl import threadpool_limits
 
 from app import export, upload, wire, ws
 from app.config import InputError, config_schema
 from app.data import previews
 from app.embed import oembed_response
+from app.limits import WindowLimit
+from app.metrics import Metrics
 from app.settings import Settings
 from app.store import SessionStore
 from engine import Network
@@ -48,6 +51,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     store = SessionStore(settings)
     app_version = _version()
+    metrics = Metrics()
+    addresses = WindowLimit(settings.connections_per_address, settings.connections_window_s)
     dataset_previews = previews()
 
     @asynccontextmanager
@@ -89,6 +94,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
         return response
+
+    @app.get("/metrics", response_class=PlainTextResponse)
+    def prometheus() -> PlainTextResponse:
+        """Prometheus metrics: sessions, connections (and those refused), frames, epochs, errors
+        by kind. Under several workers, any worker answers for all of them."""
+        return PlainTextResponse(metrics.render(), media_type=CONTENT_TYPE_LATEST)
 
     @app.get("/healthz")
     def healthz() -> dict[str, Any]:
@@ -220,7 +231,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.websocket("/ws")
     async def websocket(websocket: WebSocket) -> None:
-        await ws.serve(websocket, store, websocket.app.state.limiter, app_version)
+        services = ws.Services(store, websocket.app.state.limiter, app_version, metrics, addresses)
+        await ws.serve(websocket, services)
 
     return app
 

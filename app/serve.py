@@ -8,19 +8,24 @@ the other idled. With a socket per process the kernel spreads new connections ev
 """
 
 import argparse
+import copy
 import multiprocessing
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from multiprocessing.connection import wait
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 import uvicorn
+from prometheus_client import multiprocess
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,8 +45,20 @@ def listening_socket(host: str, port: int) -> socket.socket:
 def serve(host: str, port: int, log_level: str) -> None:
     """One worker: uvicorn on its own socket. Frames are deflated by the app already, so
     WebSocket compression would only spend CPU on them."""
-    config = uvicorn.Config(APP, ws_per_message_deflate=False, log_level=log_level)
+    config = uvicorn.Config(
+        APP, ws_per_message_deflate=False, log_level=log_level, log_config=log_config()
+    )
     uvicorn.Server(config).run(sockets=[listening_socket(host, port)])
+
+
+def log_config() -> dict[str, Any]:
+    """uvicorn's logging, with the time and the worker's pid on every line, and the app's own
+    logger ("lernmi": sessions opened and closed, refusals, floods) beside its access log."""
+    config: dict[str, Any] = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    for formatter in config["formatters"].values():
+        formatter["fmt"] = "%(asctime)s [%(process)d] " + formatter["fmt"]
+    config["loggers"]["lernmi"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    return config
 
 
 def spawn(workers: int = 1, timeout_s: float = 30.0) -> tuple[subprocess.Popen[bytes], str]:
@@ -85,6 +102,20 @@ def main(argv: list[str] | None = None) -> int:
     if args.workers == 1:
         serve(args.host, args.port, args.log_level)
         return 0
+    # Every worker writes its metrics here; a scrape of any one sums them (app/metrics.py).
+    own_directory = "PROMETHEUS_MULTIPROC_DIR" not in os.environ
+    if own_directory:
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="lernmi-metrics-")
+    try:
+        return run_workers(args)
+    finally:
+        if own_directory:
+            shutil.rmtree(os.environ.pop("PROMETHEUS_MULTIPROC_DIR"), ignore_errors=True)
+
+
+def run_workers(args: argparse.Namespace) -> int:
+    """Serve on args.workers processes (started fresh, so they see the metrics directory) until
+    one of them ends."""
     context = multiprocessing.get_context("spawn")
     workers = [
         context.Process(target=serve, args=(args.host, args.port, args.log_level))
@@ -105,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
     stop(signal.SIGTERM, None)
     for worker in workers:
         worker.join()
+        if worker.pid is not None:
+            multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
     # uvicorn re-raises the SIGTERM it shut down for: that is a clean stop too.
     clean = (0, -signal.SIGTERM, -signal.SIGINT)
     return 0 if all(worker.exitcode in clean for worker in workers) else 1

@@ -22,6 +22,10 @@ class Settings(BaseSettings):
     snapshot_interval_s: float = Field(5.0, gt=0)  # how often a playing session sends a snapshot
     bad_message_limit: int = Field(20, ge=1)  # bad messages within bad_message_window_s → close
     bad_message_window_s: float = Field(10.0, gt=0)
+    messages_per_s: float = Field(200.0, gt=0)  # one connection's messages, on average …
+    messages_burst: int = Field(400, ge=1)  # … and at once; past it the socket is closed (1008)
+    connections_per_address: int = Field(30, ge=1)  # new sockets from one client address …
+    connections_window_s: float = Field(10.0, gt=0)  # … within this; past it: 1013, retry later
     # Origins (scheme://host[:port]) whose pages may open the WebSocket, besides the server's
     # own; "*" allows any. Clients that send no Origin (not browsers) are always allowed.
     allowed_origins: list[str] = Field(default_factory=list)

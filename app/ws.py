@@ -12,10 +12,12 @@ serving every socket.
 """
 
 import asyncio
+import logging
 import time
 from collections import deque
 from collections.abc import Callable
 from contextlib import suppress
+from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -24,8 +26,12 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from app import protocol
 from app.config import InputError
+from app.limits import TokenBucket, WindowLimit
+from app.metrics import Metrics
 from app.settings import Settings
 from app.store import BusyError, Holder, SessionStore
+
+log = logging.getLogger("lernmi")
 
 INLINE_S = 0.004  # CPU seconds: work expected to take less runs on the event loop
 T = TypeVar("T")
@@ -39,26 +45,60 @@ def origin_allowed(websocket: WebSocket, settings: Settings) -> bool:
     return urlsplit(origin).netloc == websocket.headers.get("host")
 
 
-async def serve(
-    websocket: WebSocket, store: SessionStore, limiter: anyio.CapacityLimiter, version: str
-) -> None:
+@dataclass
+class Services:
+    """What every connection of one app shares: its sessions, its training threads, its limits
+    and its metrics (one per app, never module-level)."""
+
+    store: SessionStore
+    limiter: anyio.CapacityLimiter
+    version: str
+    metrics: Metrics
+    addresses: WindowLimit  # new connections per client address
+
+
+async def serve(websocket: WebSocket, services: Services) -> None:
     """Run one client's connection to the end."""
+    store, metrics = services.store, services.metrics
     settings = store.settings
+    address = websocket.client.host if websocket.client else "unknown"
     if not origin_allowed(websocket, settings):
+        metrics.rejected.labels("origin").inc()
+        log.warning("refused %s: origin %s not allowed", address, websocket.headers.get("origin"))
         await websocket.close(code=protocol.CLOSE_POLICY, reason="origin not allowed")
         return
     await websocket.accept()
+    if not services.addresses.allow(address):
+        metrics.rejected.labels("rate").inc()
+        limit, window = settings.connections_per_address, settings.connections_window_s
+        log.warning("refused %s: over %d connections in %g s", address, limit, window)
+        reason = f"too many connections from your address: at most {limit} in {window:g} s"
+        await websocket.close(code=protocol.CLOSE_BUSY, reason=reason)
+        return
     try:
         holder, resumed = store.open(websocket.query_params.get("token"))
     except BusyError:
+        metrics.rejected.labels("busy").inc()
+        log.warning("refused %s: %d sessions open", address, settings.max_sessions)
         reason = f"server busy: {settings.max_sessions} sessions open, try again later"
         await websocket.close(code=protocol.CLOSE_BUSY, reason=reason)
         return
-    connection = Connection(websocket, holder, settings, limiter)
+    metrics.connections.labels(str(resumed).lower()).inc()
+    _count_sessions(store, metrics)
+    name = holder.session.token[:6]
+    log.info("session %s… %s for %s", name, "resumed" if resumed else "opened", address)
+    connection = Connection(websocket, holder, settings, services.limiter, metrics)
     try:
-        await connection.run(resumed, version)
+        await connection.run(resumed, services.version)
     finally:
         store.release(holder)
+        _count_sessions(store, metrics)
+        log.info("session %s… disconnected", name)
+
+
+def _count_sessions(store: SessionStore, metrics: Metrics) -> None:
+    metrics.sessions.set(len(store.active))
+    metrics.parked.set(len(store.parked))
 
 
 class Connection:
@@ -70,8 +110,12 @@ class Connection:
         holder: Holder,
         settings: Settings,
         limiter: anyio.CapacityLimiter,
+        metrics: Metrics,
     ) -> None:
         self.websocket = websocket
+        self.metrics = metrics
+        self.bucket = TokenBucket(settings.messages_per_s, settings.messages_burst)
+        self._name = holder.session.token[:6]  # for the logs: enough to tell sessions apart
         self.holder = holder
         self.session = holder.session
         self.settings = settings
@@ -112,12 +156,19 @@ class Connection:
                     self.websocket.receive(), timeout=self.settings.idle_timeout_s
                 )
             except TimeoutError:
+                self.metrics.errors.labels("idle").inc()
                 idle = f"closed after {self.settings.idle_timeout_s:g} s without a message"
                 await self.close(protocol.CLOSE_IDLE, idle)
                 return
             except (WebSocketDisconnect, RuntimeError):
                 return
             if event["type"] == "websocket.disconnect":
+                return
+            if not self.bucket.allow():
+                self.metrics.errors.labels("flood").inc()
+                rate = self.settings.messages_per_s
+                log.warning("session %s… closed: over %g messages a second", self._name, rate)
+                await self.close(protocol.CLOSE_POLICY, f"more than {rate:g} messages a second")
                 return
             if not await self._handle(event.get("text")):
                 return
@@ -139,7 +190,9 @@ class Connection:
                 await self.send_json(self.session.handle(message).messages[0])
                 return True
             async with self.session.lock:
+                epoch = self.session.net.epoch
                 reply = self.session.handle(message)
+                self.metrics.epochs.inc(max(0, self.session.net.epoch - epoch))
         except InputError as error:
             return await self._bad(error)
         for outgoing in reply.messages:
@@ -173,9 +226,12 @@ class Connection:
                     if not session.playing:
                         break
                     # In slices, each a turn of the event loop, so other sockets get in between.
-                    await self._run(
+                    done = await self._run(
                         session.tick_cost(), session.train_for, self.interval, self._frame_due
                     )
+                    self.metrics.epochs.inc(done)
+                    if session.diverged:
+                        self.metrics.errors.labels("diverged").inc()
                     frame = None
                     if self._frame_due() if flat_out else self.acked.is_set():
                         await asyncio.sleep(0)
@@ -232,6 +288,7 @@ class Connection:
         return result
 
     async def _send_frame(self, frame: bytes) -> None:
+        self.metrics.frames.inc()
         self.unacked = self.session.frame_number
         self.acked.clear()
         self.last_frame = time.monotonic()
@@ -246,6 +303,7 @@ class Connection:
 
     async def _bad(self, error: InputError) -> bool:
         """Tell the client what was wrong; a flood of bad messages closes the socket."""
+        self.metrics.errors.labels("bad_message").inc()
         await self.send_json({"type": "error", "field": error.field, "message": error.message})
         now = time.monotonic()
         self.bad_times.append(now)
@@ -254,6 +312,8 @@ class Connection:
         if len(self.bad_times) > self.settings.bad_message_limit:
             limit = self.settings.bad_message_limit
             window = self.settings.bad_message_window_s
+            self.metrics.errors.labels("bad_flood").inc()
+            log.warning("session %s… closed: over %d bad messages", self._name, limit)
             await self.close(
                 protocol.CLOSE_POLICY, f"more than {limit} bad messages in {window:g} s"
             )

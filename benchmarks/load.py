@@ -2,10 +2,10 @@
 
 It starts the server itself as `make run` does, `python -m app.serve --workers 2` (uvicorn
 workers with a socket each, see app/serve.py) on 127.0.0.1 and a free port
-(OPENBLAS_NUM_THREADS=1, LERNMI_MAX_SESSIONS raised), and drives it over its WebSocket as a page
-would: every client reads every message, text and binary, decodes each frame with
-`app.frames.decode` and acks it at once (the server sends no further frame until then). The
-clients offer permessage-deflate, as browsers do. Three scenarios:
+(OPENBLAS_NUM_THREADS=1, LERNMI_MAX_SESSIONS and LERNMI_CONNECTIONS_PER_ADDRESS raised), and
+drives it over its WebSocket as a page would: every client reads every message, text and
+binary, decodes each frame with `app.frames.decode` and acks it at once (the server sends no
+further frame until then). The clients offer permessage-deflate, as browsers do. Three scenarios:
 
 1. one session, default network, speed "max": frames/s and epochs/s;
 2. N concurrent sessions (50; 10 with --quick), default network, 1 epoch per frame, each sending
@@ -236,7 +236,13 @@ def start_server(log: Path) -> Server:
     port = free_port()
     command = [sys.executable, "-m", "app.serve", "--host", HOST]
     command += ["--port", str(port), "--workers", str(WORKERS)]
-    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "LERNMI_MAX_SESSIONS": str(MAX_SESSIONS)}
+    env = {
+        **os.environ,
+        "OPENBLAS_NUM_THREADS": "1",
+        "LERNMI_MAX_SESSIONS": str(MAX_SESSIONS),
+        # Every client here comes from 127.0.0.1: lift the per-address connection limit.
+        "LERNMI_CONNECTIONS_PER_ADDRESS": str(10 * MAX_SESSIONS),
+    }
     with log.open("ab") as out:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=out)
     return Server(process, port, log)

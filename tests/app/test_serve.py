@@ -1,5 +1,6 @@
 """The commands that serve the app: `make run`'s (app.serve) and plain uvicorn; the docs' client."""
 
+import json
 import os
 import re
 import signal
@@ -7,10 +8,12 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import httpx
 import pytest
+from websockets.sync.client import connect
 
 from app.serve import spawn
 
@@ -79,3 +82,21 @@ def test_the_python_client_in_the_protocol_doc_plays_50_frames():
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=20)
+
+
+def test_metrics_sum_every_workers_sessions_and_count_frames():
+    process, url = spawn(workers=2)
+    try:
+        ws_url = url.replace("http", "ws") + "/ws"
+        with connect(ws_url) as first, connect(ws_url) as second:
+            for client in (first, second):
+                assert json.loads(client.recv())["type"] == "welcome"
+            time.sleep(0.5)
+            scrapes = [urllib.request.urlopen(f"{url}/metrics").read().decode() for _ in range(6)]
+        for text in scrapes:  # whichever worker answers, it counts both workers' sessions
+            assert "\nlernmi_sessions 2.0\n" in text
+            assert "lernmi_frames_total" in text
+            assert 'lernmi_connections_total{resumed="false"} 2.0' in text
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=20)

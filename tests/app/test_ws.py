@@ -218,6 +218,29 @@ def test_past_max_sessions_a_connection_is_closed_busy_with_a_reason():
         assert "server busy" in closed.value.reason
 
 
+def test_too_many_connections_from_one_address_are_told_to_retry_later():
+    app = create_app(Settings(connections_per_address=2, connections_window_s=60))
+    with TestClient(app) as http:
+        for _ in range(2):
+            with http.websocket_connect("/ws") as ws:
+                assert ws.receive_json()["type"] == "welcome"
+        with http.websocket_connect("/ws") as third, pytest.raises(WebSocketDisconnect) as closed:
+            third.receive_text()
+        metrics = http.get("/metrics").text
+    assert closed.value.code == protocol.CLOSE_BUSY
+    assert closed.value.reason == "too many connections from your address: at most 2 in 60 s"
+    assert 'lernmi_connections_rejected_total{reason="rate"} 1.0' in metrics
+
+
+def test_a_flood_of_messages_closes_the_socket_with_policy():
+    with connected(Settings(messages_per_s=5, messages_burst=10)) as (c, _):
+        for i in range(40):
+            c.send(type="ping", id=i)
+        closed = c.until_closed()
+    assert closed.code == protocol.CLOSE_POLICY
+    assert closed.reason == "more than 5 messages a second"
+
+
 def test_an_idle_session_is_closed():
     with connected(Settings(idle_timeout_s=0.3)) as (c, _):
         closed = c.until_closed()
