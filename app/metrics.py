@@ -39,7 +39,7 @@ class Metrics:
         self.errors = Counter(
             "lernmi_errors",
             "Problems by kind: bad_message (answered with an error), flood and bad_flood "
-            "(closed 1008), idle (closed 4000), diverged",
+            "(closed 1008), idle (closed 4000), diverged, internal (a bug, in the error log)",
             ["kind"],
             registry=r,
         )

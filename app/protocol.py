@@ -212,6 +212,8 @@ def parse(text: str, max_bytes: int) -> ClientMessage:
         data = json.loads(text)
     except ValueError as error:
         raise InputError(None, f"message is not valid JSON: {error}") from None
+    except RecursionError:
+        raise InputError(None, "message is nested too deeply to be a message") from None
     if not isinstance(data, dict):
         raise InputError(None, 'a message must be a JSON object with a "type"')
     try:

@@ -195,6 +195,12 @@ class Connection:
                 self.metrics.epochs.inc(max(0, self.session.net.epoch - epoch))
         except InputError as error:
             return await self._bad(error)
+        except Exception:  # a bug: the log gets the traceback, the client a plain sentence
+            log.exception("session %s… could not apply a message", self._name)
+            self.metrics.errors.labels("internal").inc()
+            error = {"type": "error", "field": None, "message": "the server could not apply that"}
+            await self.send_json(error)
+            return True
         for outgoing in reply.messages:
             await self.send_json(outgoing)
         if reply.frame:
