@@ -198,8 +198,8 @@ class Connection:
         except Exception:  # a bug: the log gets the traceback, the client a plain sentence
             log.exception("session %s… could not apply a message", self._name)
             self.metrics.errors.labels("internal").inc()
-            error = {"type": "error", "field": None, "message": "the server could not apply that"}
-            await self.send_json(error)
+            failed = {"type": "error", "field": None, "message": "the server could not apply that"}
+            await self.send_json(failed)
             return True
         for outgoing in reply.messages:
             await self.send_json(outgoing)
