@@ -61,12 +61,16 @@ def log_config() -> dict[str, Any]:
     return config
 
 
-def spawn(workers: int = 1, timeout_s: float = 30.0) -> tuple[subprocess.Popen[bytes], str]:
-    """Start `python -m app.serve` on a free loopback port and wait until /healthz answers:
-    the server the browser tests and the benchmarks run against. Stop it with SIGTERM."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+def spawn(
+    workers: int = 1, timeout_s: float = 30.0, port: int | None = None
+) -> tuple[subprocess.Popen[bytes], str]:
+    """Start `python -m app.serve` on loopback (on `port`, or a free one) and wait until
+    /healthz answers: the server the browser tests and the benchmarks run against. Stop it with
+    SIGTERM."""
+    if port is None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
     command = [sys.executable, "-m", "app.serve", "--workers", str(workers), "--port", str(port)]
     server = subprocess.Popen(
         command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL

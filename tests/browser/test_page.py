@@ -760,3 +760,32 @@ def test_an_exported_model_imports_in_another_tab_bit_for_bit(
     assert [e for e in second.errors if "status of 422" not in e] == []
     page.context.close()
     other.context.close()
+
+
+def test_a_server_restart_loses_nothing_the_page_restores_its_network(browser: Browser) -> None:
+    process, url = spawn()
+    port = int(url.rsplit(":", 1)[1])
+    tab = _tab(browser, url, 1280, 800)
+    try:
+        page = tab.open("#seed=0.5&networkShape=3,3&optimizer=adam")
+        for _ in range(3):
+            _step(page)
+        page.wait_for_timeout(300)
+        network = "JSON.parse(sessionStorage.getItem('lernmi.snapshot')).network"
+        before = page.evaluate(network)
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=20)
+        page.wait_for_function("document.querySelector('#status').textContent.startsWith('reconn')")
+        process, _ = spawn(port=port)  # a new process: it has never heard of the session
+        page.wait_for_function("document.querySelector('#status').textContent === 'live'")
+        page.wait_for_function("document.querySelector('#epoch').textContent === '000,003'")
+        page.wait_for_timeout(300)
+        assert page.evaluate(network) == before  # weights, optimizer state: bit for bit
+        _step(page)
+        assert page.text_content("#epoch") == "000,004"
+        # The page logs its dropped socket; nothing else may be logged.
+        assert [e for e in tab.errors if "WebSocket" not in e] == []
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=20)
+        tab.page.context.close()

@@ -1,0 +1,124 @@
+"""Faults against real server processes: a client that vanishes mid-stream, a client that never
+reads, and a session moved from one process to another by its snapshot."""
+
+import json
+import signal
+import socket
+import time
+import urllib.request
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from websockets.sync.client import ClientConnection, connect
+
+from app.serve import spawn
+
+
+@pytest.fixture
+def server() -> Iterator[str]:
+    process, url = spawn()
+    yield url
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=20) in (0, -signal.SIGTERM)  # a clean stop, whatever happened
+
+
+def _ws(url: str, token: str | None = None) -> ClientConnection:
+    address = url.replace("http", "ws") + "/ws" + (f"?token={token}" if token else "")
+    return connect(address, open_timeout=10, max_size=None)
+
+
+def _until(ws: ClientConnection, kind: str) -> dict[str, Any]:
+    """Read (acking frames) until a JSON message of type `kind`."""
+    while True:
+        message = ws.recv(timeout=10)
+        if isinstance(message, bytes):
+            (length,) = memoryview(message)[:4].cast("I")
+            header = json.loads(message[4 : 4 + length])
+            ws.send(json.dumps({"type": "ack", "frame": header["frame"]}))
+            continue
+        data: dict[str, Any] = json.loads(message)
+        if data["type"] == kind:
+            return data
+
+
+def _health(url: str) -> dict[str, Any]:
+    with urllib.request.urlopen(f"{url}/healthz", timeout=5) as response:
+        health: dict[str, Any] = json.loads(response.read())
+        return health
+
+
+def test_a_client_that_vanishes_mid_stream_leaves_its_session_to_resume(server: str) -> None:
+    with _ws(server) as ws:
+        token = _until(ws, "welcome")["token"]
+        ws.send(json.dumps({"type": "speed", "epochs_per_frame": "max"}))
+        ws.send(json.dumps({"type": "play"}))
+        deadline = time.monotonic() + 1.0
+        while time.monotonic() < deadline:  # frames are streaming
+            ws.recv(timeout=5)
+        # Gone without a close frame, mid-stream (a lost network, a killed tab).
+        ws.socket.shutdown(socket.SHUT_RDWR)
+        ws.socket.close()
+    for _ in range(50):
+        if _health(server)["parked"] == 1:
+            break
+        time.sleep(0.1)
+    assert _health(server) | {"version": None} == {
+        "status": "ok",
+        "sessions": 0,
+        "parked": 1,
+        "version": None,
+    }
+    with _ws(server, token) as back:
+        welcome = _until(back, "welcome")
+        assert welcome["resumed"] is True
+        back.send(json.dumps({"type": "ping", "id": "after"}))
+        assert _until(back, "pong")["epoch"] > 0  # it had trained, and it kept what it learned
+
+
+def test_a_client_that_never_reads_holds_up_no_one_else(server: str) -> None:
+    with _ws(server) as stuck, _ws(server) as other:
+        stuck.send(json.dumps({"type": "speed", "epochs_per_frame": "max"}))
+        stuck.send(json.dumps({"type": "play"}))
+        # 150 snapshots of ~10 KB each, never read: more than the socket buffers hold, so the
+        # server's sends to it block (150: under the message rate limit).
+        for _ in range(150):
+            stuck.send(json.dumps({"type": "snapshot"}))
+        _until(other, "welcome")
+        other.send(json.dumps({"type": "play"}))
+        start = time.monotonic()
+        frames = 0
+        while time.monotonic() - start < 2:
+            message = other.recv(timeout=5)
+            if isinstance(message, bytes):
+                frames += 1
+                (length,) = memoryview(message)[:4].cast("I")
+                header = json.loads(message[4 : 4 + length])
+                other.send(json.dumps({"type": "ack", "frame": header["frame"]}))
+        assert frames > 20  # the other client streams on
+        assert _health(server)["status"] == "ok"
+        stuck.socket.shutdown(socket.SHUT_RDWR)  # and it goes, without reading a byte
+
+
+def test_a_session_moves_to_another_process_by_its_snapshot() -> None:
+    first, first_url = spawn()
+    second, second_url = spawn()
+    try:
+        with _ws(first_url) as ws:
+            token = _until(ws, "welcome")["token"]
+            _until(ws, "snapshot")  # the one every connection starts with
+            for _ in range(3):
+                ws.send(json.dumps({"type": "step"}))
+                snapshot = _until(ws, "snapshot")["snapshot"]
+        assert snapshot["network"]["epoch"] == 3
+        with _ws(second_url, token) as moved:  # the other process never heard of the token
+            assert _until(moved, "welcome")["resumed"] is False
+            fresh = _until(moved, "snapshot")["snapshot"]  # a new session of its own
+            assert fresh["network"] != snapshot["network"]
+            moved.send(json.dumps({"type": "restore", "snapshot": snapshot}))
+            restored = _until(moved, "snapshot")["snapshot"]  # the restore's answer
+            assert restored["network"] == snapshot["network"]  # weights bit for bit
+    finally:
+        for process in (first, second):
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=20)
