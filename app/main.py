@@ -60,7 +60,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # numpy's BLAS threads, process-wide: the engine's skinny products run best on one.
         with threadpool_limits(limits=settings.blas_threads, user_api="blas"):
             app.state.limiter = anyio.CapacityLimiter(settings.train_threads)
-            yield
+            async with anyio.create_task_group() as tasks:
+                tasks.start_soon(sweep)
+                yield
+                tasks.cancel_scope.cancel()
+
+    async def sweep() -> None:
+        """Forget parked sessions whose grace ran out, even when no one connects."""
+        while True:
+            await anyio.sleep(max(1.0, settings.resume_grace_s / 4))
+            store.expire()
+            metrics.sessions.set(len(store.active))
+            metrics.parked.set(len(store.parked))
 
     app = FastAPI(title="Lernmi Playground", version=app_version, lifespan=lifespan)
     app.state.settings = settings

@@ -62,19 +62,23 @@ def log_config() -> dict[str, Any]:
 
 
 def spawn(
-    workers: int = 1, timeout_s: float = 30.0, port: int | None = None
+    workers: int = 1, timeout_s: float = 30.0, port: int | None = None, log: Path | None = None
 ) -> tuple[subprocess.Popen[bytes], str]:
     """Start `python -m app.serve` on loopback (on `port`, or a free one) and wait until
-    /healthz answers: the server the browser tests and the benchmarks run against. Stop it with
-    SIGTERM."""
+    /healthz answers: the server the browser tests and the benchmarks run against. Its logs go
+    to `log` (a file), or nowhere. Stop it with SIGTERM."""
     if port is None:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
     command = [sys.executable, "-m", "app.serve", "--workers", str(workers), "--port", str(port)]
-    server = subprocess.Popen(
-        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+    if log is None:
+        server = subprocess.Popen(
+            command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+    else:
+        with log.open("wb") as output:  # the child keeps its own copy of the file
+            server = subprocess.Popen(command, cwd=ROOT, stdout=output, stderr=output)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout_s
     while True:

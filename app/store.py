@@ -31,7 +31,7 @@ class SessionStore:
     def open(self, token: str | None) -> tuple[Holder, bool]:
         """The session for `token` if it can be resumed (parked, or held by a connection this
         one replaces), else a new one; and whether it was resumed. Raises BusyError when full."""
-        self._expire()
+        self.expire()
         if token in self.parked:
             session, _ = self.parked.pop(token)
             return self._hold(session), True
@@ -59,7 +59,8 @@ class SessionStore:
         if self.settings.resume_grace_s > 0:
             self.parked[token] = (holder.session, time.monotonic() + self.settings.resume_grace_s)
 
-    def _expire(self) -> None:
+    def expire(self) -> None:
+        """Forget the parked sessions whose grace has run out."""
         now = time.monotonic()
         for token in [t for t, (_, expiry) in self.parked.items() if expiry <= now]:
             del self.parked[token]

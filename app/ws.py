@@ -22,7 +22,13 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import anyio
-from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
+from starlette.websockets import (
+    WebSocket,
+    WebSocketDisconnect,
+    WebSocketDisconnected,
+    WebSocketState,
+)
+from websockets.exceptions import WebSocketException
 
 from app import protocol
 from app.config import InputError
@@ -34,6 +40,8 @@ from app.store import BusyError, Holder, SessionStore
 log = logging.getLogger("lernmi")
 
 INLINE_S = 0.004  # CPU seconds: work expected to take less runs on the event loop
+# What a send raises once the client has gone (each server and library has its own).
+DISCONNECTED = (WebSocketDisconnect, WebSocketDisconnected, OSError, WebSocketException)
 T = TypeVar("T")
 
 
@@ -133,6 +141,12 @@ class Connection:
         self.bad_times: deque[float] = deque()
 
     async def run(self, resumed: bool, version: str) -> None:
+        try:
+            await self._run_loops(resumed, version)
+        except* DISCONNECTED:
+            pass  # the client left while something was on its way to it: nothing is lost
+
+    async def _run_loops(self, resumed: bool, version: str) -> None:
         session = self.session
         async with session.lock:
             welcome = {"type": "welcome", "token": session.token, "resumed": resumed}

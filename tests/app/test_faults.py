@@ -7,6 +7,7 @@ import socket
 import time
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -122,3 +123,24 @@ def test_a_session_moves_to_another_process_by_its_snapshot() -> None:
         for process in (first, second):
             process.send_signal(signal.SIGTERM)
             process.wait(timeout=20)
+
+
+def test_clients_leaving_mid_play_leave_no_error_in_the_log(tmp_path: Path) -> None:
+    log = tmp_path / "server.log"
+    process, url = spawn(log=log)
+    try:
+        for _ in range(15):
+            with _ws(url) as ws:
+                _until(ws, "welcome")
+                ws.send(json.dumps({"type": "speed", "epochs_per_frame": "max"}))
+                ws.send(json.dumps({"type": "play"}))
+                ws.recv(timeout=5)
+                ws.recv(timeout=5)
+            # leaving now, while frames are on their way
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=20)
+    text = log.read_text()
+    assert text.count("session") >= 30  # the app's own lines: opened and disconnected
+    assert "Traceback" not in text
+    assert "ERROR" not in text

@@ -373,3 +373,13 @@ def test_a_diverging_network_pauses_with_a_diverged_frame_and_reset_recovers():
         state = c.until("state")
         assert state["diverged"] is False
         assert state["train_loss"] is not None
+
+
+def test_parked_sessions_are_forgotten_after_their_grace_without_new_connections():
+    with TestClient(create_app(Settings(resume_grace_s=1.0))) as http:
+        with http.websocket_connect("/ws") as ws:
+            ws.receive_json()
+        assert http.get("/healthz").json()["parked"] == 1
+        time.sleep(2.6)  # the sweep runs every second at this grace
+        assert http.get("/healthz").json()["parked"] == 0
+        assert "lernmi_sessions_parked 0.0" in http.get("/metrics").text
