@@ -9,8 +9,10 @@ the other idled. With a socket per process the kernel spreads new connections ev
 
 import argparse
 import copy
+import logging
 import multiprocessing
 import os
+import re
 import shutil
 import signal
 import socket
@@ -46,18 +48,38 @@ def serve(host: str, port: int, log_level: str) -> None:
     """One worker: uvicorn on its own socket. Frames are deflated by the app already, so
     WebSocket compression would only spend CPU on them."""
     config = uvicorn.Config(
-        APP, ws_per_message_deflate=False, log_level=log_level, log_config=log_config()
+        APP, ws_per_message_deflate=False, log_level=log_level, log_config=log_config(log_level)
     )
     uvicorn.Server(config).run(sockets=[listening_socket(host, port)])
 
 
-def log_config() -> dict[str, Any]:
+class RedactTokens(logging.Filter):
+    """Session tokens never reach a log: uvicorn logs a WebSocket's path with its query."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "token=" in message:
+            record.msg, record.args = TOKEN.sub("token=…", message), ()
+        return True
+
+
+TOKEN = re.compile(r"token=[^&\s\"']+")
+
+
+def log_config(level: str = "info") -> dict[str, Any]:
     """uvicorn's logging, with the time and the worker's pid on every line, and the app's own
     logger ("lernmi": sessions opened and closed, refusals, floods) beside its access log."""
     config: dict[str, Any] = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
     for formatter in config["formatters"].values():
         formatter["fmt"] = "%(asctime)s [%(process)d] " + formatter["fmt"]
-    config["loggers"]["lernmi"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    config["filters"] = {"redact": {"()": RedactTokens}}
+    for handler in config["handlers"].values():
+        handler["filters"] = ["redact"]
+    config["loggers"]["lernmi"] = {
+        "handlers": ["default"],
+        "level": level.upper(),
+        "propagate": False,
+    }
     return config
 
 

@@ -29,6 +29,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass, field
@@ -78,7 +79,9 @@ def start(port: int, uvicorn: bool) -> subprocess.Popen[bytes]:
     }
     if uvicorn:
         command = ["-m", "uvicorn", "app.main:app", "--workers", "2", "--port", str(port)]
-        command += ["--no-access-log"]
+        command += ["--no-access-log", "--log-level", "warning"]
+        # app.serve sets this up itself; under uvicorn, /metrics sums the workers only with it.
+        env["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="lernmi-soak-")
     else:
         command = ["-m", "app.serve", "--workers", "2", "--port", str(port)]
         env["LERNMI_LOG_LEVEL"] = "warning"

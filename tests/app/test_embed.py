@@ -69,3 +69,15 @@ def test_pages_carry_a_csp_without_inline_script_and_nosniff():
     assert response.headers["x-content-type-options"] == "nosniff"
     assert api.headers["x-content-type-options"] == "nosniff"
     assert "<script>" not in response.text  # every script is a file: no inline script
+
+
+def test_user_input_never_reaches_html_unescaped():
+    attack = '"><script>alert(1)</script>'
+    with TestClient(create_app()) as client:
+        page = client.get("/", params={"q": attack})
+        embed = client.get("/oembed", params={"url": f"{BASE}/#dataset=xor&x={attack}"})
+    assert "<script>alert(1)" not in page.text
+    assert page.text.count("<script") == 1  # the page's own module, nothing else
+    frame = embed.json()["html"]
+    assert "<script>" not in frame
+    assert frame.count('"') == frame.count('="') * 2  # every quote delimits an attribute

@@ -125,18 +125,20 @@ def test_a_session_moves_to_another_process_by_its_snapshot() -> None:
             process.wait(timeout=20)
 
 
-def test_clients_leaving_mid_play_leave_no_error_in_the_log(tmp_path: Path) -> None:
+def test_clients_leaving_mid_play_leave_no_error_and_no_token_in_the_log(tmp_path: Path) -> None:
     log = tmp_path / "server.log"
     process, url = spawn(log=log)
     try:
         for _ in range(15):
             with _ws(url) as ws:
-                _until(ws, "welcome")
+                token = _until(ws, "welcome")["token"]
                 ws.send(json.dumps({"type": "speed", "epochs_per_frame": "max"}))
                 ws.send(json.dumps({"type": "play"}))
                 ws.recv(timeout=5)
                 ws.recv(timeout=5)
             # leaving now, while frames are on their way
+        with _ws(url, token) as back:
+            assert _until(back, "welcome")["resumed"] is True
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=20)
@@ -144,3 +146,5 @@ def test_clients_leaving_mid_play_leave_no_error_in_the_log(tmp_path: Path) -> N
     assert text.count("session") >= 30  # the app's own lines: opened and disconnected
     assert "Traceback" not in text
     assert "ERROR" not in text
+    assert token not in text  # uvicorn logs the socket's path: its token is redacted
+    assert "/ws?token=…" in text
