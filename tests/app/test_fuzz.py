@@ -68,7 +68,10 @@ def _apply(session: Session, text: str) -> None:
     session as it was."""
     before = _state(session)
     try:
-        session.handle(protocol.parse(text, LIMIT))
+        message = protocol.parse(text, LIMIT)
+        if isinstance(message, protocol.Ack):
+            return  # the connection takes acks itself (app/ws.py); they never reach a session
+        session.handle(message)
     except InputError as error:
         refused = error
     else:
