@@ -3,6 +3,7 @@
 
 import { Connection, memoryStorage } from "./connection.js";
 import { parseHash, serializeHash } from "./hash.js";
+import { radioGroup } from "./radios.js";
 import { LossChart } from "./chart.js";
 import { CLASS_COLOURS, css } from "./colors.js";
 import { datasetButtons } from "./datasets.js";
@@ -131,6 +132,9 @@ function showControls(state) {
   for (const id of ["activation", "regularization", "problem", "optimizer", "loss"]) $(id).value = c[id];
   $("learning_rate").value = String(c.learning_rate);
   $("regularization_rate").value = String(c.regularization_rate);
+  if (![...$("speed").options].some((option) => option.value === String(state.speed))) {
+    $("speed").add(new Option(String(state.speed), String(state.speed))); // set by another client
+  }
   $("speed").value = String(state.speed);
   for (const id of ["perc_train", "noise", "batch_size"]) {
     $(id).value = c[id];
@@ -155,7 +159,9 @@ function showControls(state) {
 }
 
 function showDatasets(c) {
+  const focused = $("datasets").contains(document.activeElement);
   $("datasets").replaceChildren(...datasetButtons(catalog, c, change));
+  radioGroup($("datasets"), focused);
   const active = c.problem === "classification" ? c.dataset : c.reg_dataset;
   const most = catalog.find((d) => d.name === active)?.max_classes ?? (active === "own" ? 5 : 2);
   $("n_classes").closest("label").hidden = c.problem !== "classification" || most < 3;

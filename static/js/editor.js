@@ -3,6 +3,7 @@
 
 import { CLASS_COLOURS, css, diverging } from "./colors.js";
 import { nearestPoint } from "./explain.js";
+import { radioGroup } from "./radios.js";
 
 const UNDO_LIMIT = 50;
 
@@ -56,6 +57,7 @@ export class Editor {
     this.$("edit_value").closest("label").hidden = !regression;
     const choices = regression ? [] : classChoices(c.n_classes);
     if (!choices.some(([label]) => label === this.label)) this.label = choices[0]?.[0] ?? 1;
+    const focused = this.$("edit_classes").contains(document.activeElement);
     this.$("edit_classes").replaceChildren(
       ...choices.map(([label, name, colour]) => {
         const button = document.createElement("button");
@@ -74,6 +76,7 @@ export class Editor {
         return button;
       }),
     );
+    radioGroup(this.$("edit_classes"), focused);
     this.$("edit_undo").disabled = this.undos.length === 0;
     const { train } = state.points;
     const training = train.filter(Boolean).length;

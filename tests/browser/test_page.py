@@ -789,3 +789,21 @@ def test_a_server_restart_loses_nothing_the_page_restores_its_network(browser: B
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=20)
         tab.page.context.close()
+
+
+def test_arrow_keys_move_through_the_datasets_as_one_radio_group(tab: Tab) -> None:
+    page = tab.open("#seed=0.5")
+    page.wait_for_function("document.querySelectorAll('#datasets [role=radio]').length === 7")
+    tabbable = page.evaluate(
+        "[...document.querySelectorAll('#datasets [role=radio]')].filter(b => b.tabIndex === 0)"
+        ".map(b => b.textContent)"
+    )
+    assert tabbable == ["circle"]  # one tab stop: the checked dataset
+    page.focus("#datasets [aria-checked=true]")
+    epoch = page.text_content("#epoch")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("location.hash.includes('dataset=xor')")
+    page.wait_for_function("document.activeElement.textContent === 'xor'")  # the focus follows
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_function("location.hash.includes('dataset=circle')")
+    assert page.text_content("#epoch") == epoch  # → moved the choice, it stepped no epoch
