@@ -10,7 +10,7 @@ import { datasetButtons } from "./datasets.js";
 import { Editor } from "./editor.js";
 import { Explainer } from "./explainer.js";
 import { Share } from "./share.js";
-import { drawNetwork, featureTile, hitTest } from "./network.js";
+import { drawNetwork, featureTile, hitTest, placeOf } from "./network.js";
 import { drawOutput, showNumbers } from "./output.js";
 
 const ALL_FEATURES = ["x", "y", "xSquared", "ySquared", "xTimesY", "sinX", "sinY", "cosX", "cosY"];
@@ -56,6 +56,7 @@ const view = {
   sensitivity: false,
   hover: null, // a hidden neuron's id while the pointer is on it: the big map shows its output
   explained: null, // the index of the point explain mode is explaining: ringed on the output
+  chosen: null, // the weight or bias the keyboard is on (its id), while the network has focus
 };
 
 const link = parseHash(location.hash);
@@ -365,13 +366,20 @@ function loop() {
       const start = performance.now();
       view.explained = explainer.active ? explainer.index : null;
       drawOutput($("heatmap"), store.frame, store.state, view);
-      drawNetwork($("net"), store.state, store.frame, view.sensitivity, explainer.focus());
+      drawNetwork($("net"), store.state, store.frame, view.sensitivity, explainer.focus() ?? chosenFocus());
       chart.draw();
       showNumbers(store.frame.header, $);
       stats.framesDrawn += 1;
       stats.drawMs += performance.now() - start;
     }
   }
+}
+
+/** The keyboard's chosen weight or bias, drawn as explain mode draws its focus. */
+function chosenFocus() {
+  if (!view.chosen || !store.state.network.params.includes(view.chosen)) return null;
+  const link = view.chosen.includes("-");
+  return { neurons: link ? [] : [view.chosen], links: link ? [view.chosen] : [], labels: {}, values: {} };
 }
 
 /** Ask for the next frame as soon as this one is decoded, so the server builds it while this
@@ -401,7 +409,9 @@ function under(event) {
   return store.state && hitTest(canvas, store.state.network, x, y);
 }
 
-function showCard(target, event) {
+/** The card of `target` ({kind, id}) beside a pointer `event`, or (keyboard) beside `at`, a
+ * canvas pixel. */
+function showCard(target, event, at = null) {
   const card = $("card");
   if (!target || !store.frame) {
     card.hidden = true;
@@ -415,9 +425,46 @@ function showCard(target, event) {
     `${name} ${target.id}: ${value.toFixed(3)} · sensitivity ${store.frame.arrays.sensitivities[i].toExponential(2)}` +
     ` · change ${change >= 0 ? "+" : ""}${change.toExponential(2)}`;
   const box = $("net").getBoundingClientRect();
-  card.style.left = `${event.clientX - box.left + 12}px`;
-  card.style.top = `${event.clientY - box.top + 12}px`;
+  const scale = box.width / $("net").width;
+  const [x, y] = at ? [at[0] * scale, at[1] * scale] : [event.clientX - box.left, event.clientY - box.top];
+  card.style.left = `${x + 12}px`;
+  card.style.top = `${y + 12}px`;
   card.hidden = false;
+}
+
+function openEditor(target, event, at = null) {
+  editing = target;
+  showCard(target, event, at);
+  const input = $("card_input");
+  input.closest("label").hidden = false;
+  input.value = store.frame.arrays.params[store.state.network.params.indexOf(target.id)].toFixed(3);
+  input.focus();
+  input.select();
+}
+
+// The keyboard's way to the weights: with the network in focus, arrows walk through every
+// weight and bias (in the order of state.network.params), Enter edits, Escape lets go.
+function chooseByKey(event) {
+  const ids = store.state?.network.params;
+  if (!ids || !store.frame) return;
+  const step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[event.key];
+  if (step) {
+    const at = ids.indexOf(view.chosen);
+    view.chosen = ids[at < 0 ? (step > 0 ? 0 : ids.length - 1) : (at + step + ids.length) % ids.length];
+  } else if (event.key === "Enter" && view.chosen) {
+    const target = { kind: view.chosen.includes("-") ? "weight" : "bias", id: view.chosen };
+    openEditor(target, null, placeOf($("net"), store.state.network, view.chosen));
+  } else if (event.key === "Escape") {
+    view.chosen = null;
+  } else {
+    return;
+  }
+  event.preventDefault();
+  event.stopPropagation(); // not the page's own keys (→ steps an epoch)
+  const target = view.chosen && { kind: view.chosen.includes("-") ? "weight" : "bias", id: view.chosen };
+  if (!editing) showCard(target, null, target && placeOf($("net"), store.state.network, target.id));
+  $("card_input").closest("label").hidden = !editing;
+  store.dirty = true;
 }
 
 function bindCards() {
@@ -441,14 +488,15 @@ function bindCards() {
   });
   canvas.addEventListener("click", (event) => {
     const target = under(event);
-    if (!target) return;
-    editing = target;
-    showCard(target, event);
-    const input = $("card_input");
-    input.closest("label").hidden = false;
-    input.value = store.frame.arrays.params[store.state.network.params.indexOf(target.id)].toFixed(3);
-    input.focus();
-    input.select();
+    if (target) openEditor(target, event);
+  });
+  canvas.addEventListener("keydown", chooseByKey);
+  canvas.addEventListener("blur", () => {
+    if (!editing && view.chosen) {
+      view.chosen = null;
+      $("card").hidden = true;
+      store.dirty = true;
+    }
   });
   $("card_input").addEventListener("keydown", (event) => {
     if (event.key === "Enter") {
@@ -465,6 +513,7 @@ function bindCards() {
       editing = null;
       $("card").hidden = true;
       event.stopPropagation();
+      if (view.chosen) $("net").focus(); // back to the keyboard's walk through the weights
     }
   });
 }

@@ -72,6 +72,20 @@ function layout(canvas, network) {
   return { places, box };
 }
 
+/** Where a weight's link (its middle) or a bias's neuron (its box's corner) is drawn, in canvas
+ * pixels: where the keyboard's choice puts its card. */
+export function placeOf(canvas, network, id) {
+  const { places, box } = layout(canvas, network);
+  const link = network.links.find(([link]) => link === id);
+  if (!link) {
+    const [x, y] = places.get(id);
+    return [x + box, y + box];
+  }
+  const [x1, y1] = places.get(link[1]);
+  const [x2, y2] = places.get(link[2]);
+  return [(x1 + box + x2) / 2, (y1 + y2 + box) / 2];
+}
+
 /** What is under canvas point (x, y): {kind: "bias", id} on a neuron's box, {kind: "weight",
  * id} within a few pixels of a link, or null. */
 export function hitTest(canvas, network, x, y) {

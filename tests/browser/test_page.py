@@ -807,3 +807,28 @@ def test_arrow_keys_move_through_the_datasets_as_one_radio_group(tab: Tab) -> No
     page.keyboard.press("ArrowLeft")
     page.wait_for_function("location.hash.includes('dataset=circle')")
     assert page.text_content("#epoch") == epoch  # → moved the choice, it stepped no epoch
+
+
+def test_the_keyboard_walks_through_the_weights_and_edits_one(tab: Tab) -> None:
+    page = tab.open("#seed=0.5")
+    _step(page)
+    before = _pixels(page, "heatmap")
+    page.focus("#net")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("!document.getElementById('card').hidden")
+    assert (page.text_content("#card_text") or "").startswith("Weight x-1:0: ")
+    page.keyboard.press("ArrowRight")
+    assert (page.text_content("#card_text") or "").startswith("Weight y-1:0: ")
+    page.keyboard.press("ArrowRight")
+    assert (page.text_content("#card_text") or "").startswith("Bias 1:0: ")
+    assert page.text_content("#epoch") == "000,001"  # → walked the weights, it stepped no epoch
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.activeElement.id === 'card_input'")
+    page.keyboard.press("Control+a")
+    page.keyboard.type("-3")
+    page.keyboard.press("Enter")
+    _changed(page, "heatmap", before)
+    assert page.evaluate("document.activeElement.id") == "net"  # back to the walk
+    page.keyboard.press("Escape")
+    page.wait_for_function("document.getElementById('card').hidden")
+    assert tab.errors == []
