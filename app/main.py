@@ -1,6 +1,5 @@
 """The ASGI app: `uvicorn app.main:app`, or `create_app(settings)` in tests."""
 
-import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from importlib.metadata import PackageNotFoundError, version
@@ -26,7 +25,7 @@ from fastapi.templating import Jinja2Templates
 from prometheus_client import CONTENT_TYPE_LATEST
 from threadpoolctl import threadpool_limits
 
-from app import export, upload, wire, ws
+from app import export, protocol, upload, wire, ws
 from app.config import InputError, config_schema
 from app.data import previews
 from app.embed import oembed_response
@@ -137,12 +136,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 limit = settings.max_message_bytes
                 raise HTTPException(413, f"the model is over the limit of {limit} bytes")
         try:
-            snapshot = json.loads(body)
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise HTTPException(422, f"the model is not JSON: {error}") from None
-        if not isinstance(snapshot, dict):
-            raise HTTPException(422, "the model must be a JSON object (a snapshot)")
-        try:
+            snapshot = protocol.load_json(bytes(body), "the model is not JSON")
+            if not isinstance(snapshot, dict):
+                raise InputError(None, "the model must be a JSON object (a snapshot)")
             return wire.read_snapshot(snapshot, settings).net
         except InputError as error:
             raise HTTPException(422, {"field": error.field, "message": str(error)}) from None

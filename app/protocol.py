@@ -208,18 +208,25 @@ def parse(text: str, max_bytes: int) -> ClientMessage:
     size = len(text.encode())
     if size > max_bytes:
         raise InputError(None, f"message of {size} bytes is over the limit of {max_bytes} bytes")
-    try:
-        data = json.loads(text)
-    except ValueError as error:
-        raise InputError(None, f"message is not valid JSON: {error}") from None
-    except RecursionError:
-        raise InputError(None, "message is nested too deeply to be a message") from None
+    data = load_json(text, "message is not valid JSON")
     if not isinstance(data, dict):
         raise InputError(None, 'a message must be a JSON object with a "type"')
     try:
         return _CLIENT.validate_python(data)
     except ValidationError as error:
         raise validation_error(error) from None
+
+
+def load_json(text: str | bytes, invalid: str) -> Any:
+    """JSON from a client (a message, a model file); InputError, starting with the sentence
+    `invalid`, when it is not JSON or is nested too deeply for Python's parser (which would
+    raise RecursionError)."""
+    try:
+        return json.loads(text)
+    except ValueError as error:  # UnicodeDecodeError too, for bytes
+        raise InputError(None, f"{invalid}: {error}") from None
+    except RecursionError:
+        raise InputError(None, f"{invalid}: it is nested too deeply") from None
 
 
 def validation_error(error: ValidationError, prefix: str = "") -> InputError:

@@ -44,6 +44,7 @@ def test_export_then_import_gives_the_weights_bit_for_bit_and_training_goes_on_t
     ("body", "status", "says"),
     [
         (b"{not json", 422, "not JSON"),
+        (b"[" * 1500 + b"]" * 1500, 422, "nested too deeply"),
         (b"[1, 2]", 422, "a JSON object"),
         (b'{"format": 7}', 422, "snapshot.format"),
         (b'{"format": 1, "config": {"learning_rate": -1}}', 422, "learning_rate"),
