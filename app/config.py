@@ -104,6 +104,11 @@ class Config(BaseModel):
         return self
 
     @property
+    def dataset_field(self) -> str:
+        """The field that names this problem's dataset."""
+        return "dataset" if self.problem == "classification" else "reg_dataset"
+
+    @property
     def active_dataset(self) -> str:
         return self.dataset if self.problem == "classification" else self.reg_dataset
 

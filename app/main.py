@@ -69,8 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         while True:
             await anyio.sleep(max(1.0, settings.resume_grace_s / 4))
             store.expire()
-            metrics.sessions.set(len(store.active))
-            metrics.parked.set(len(store.parked))
+            ws.count_sessions(store, metrics)
 
     app = FastAPI(title="Lernmi Playground", version=app_version, lifespan=lifespan)
     app.state.settings = settings

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from app import data as session_data
 from app import protocol, wire
 from app.config import DATA_FIELDS, NETWORK_FIELDS, OWN, Config, InputError
+from app.quality import quality
 from app.settings import Settings
 from engine import Network, explain, features
 from engine.nodes import Link, Neuron
@@ -215,8 +216,7 @@ class Session:
     def _on_add_points(self, message: protocol.AddPoints) -> Reply:
         added = np.array(message.points, dtype=np.float64)
         points, labels = self._own_points()
-        if len(points) + len(added) > self.settings.max_points:
-            raise InputError("points", f"a session holds at most {self.settings.max_points} points")
+        self._check_room(len(points) + len(added))
         new_labels = session_data.check_labels(added[:, 2], self.config)
         return self._use_own(
             np.vstack([points, added[:, :2]]), np.concatenate([labels, new_labels])
@@ -235,25 +235,23 @@ class Session:
 
     def _on_set_points(self, message: protocol.SetPoints) -> Reply:
         """All of the session's points at once (an upload, an undo): all of them or none."""
-        if len(message.points) > self.settings.max_points:
-            limit = self.settings.max_points
-            raise InputError("points", f"a session holds at most {limit} points")
+        self._check_room(len(message.points))
         rows = np.array(message.points, dtype=np.float64).reshape(-1, 3)
-        key = "dataset" if self.config.problem == "classification" else "reg_dataset"
-        update: dict[str, Any] = {key: OWN}
-        if message.n_classes is not None:
-            update["n_classes"] = message.n_classes
+        if message.n_classes in (None, self.config.n_classes):
+            return self._use_own(rows[:, :2], rows[:, 2])
+        # Another class count is another output layer: a new network, as a config change makes.
+        update = {self.config.dataset_field: OWN, "n_classes": message.n_classes}
         try:
             config = Config.model_validate({**self.config.model_dump(), **update})
         except ValidationError as error:
             raise protocol.validation_error(error, "") from None
         own = (rows[:, :2], session_data.check_labels(rows[:, 2], config))
-        if config.n_classes == self.config.n_classes:
-            self.config = config
-            return self._use_own(*own)
-        # Another class count is another output layer: a new network, as a config change makes.
         self._rebuild(config, session_data.build(config, self.settings, own, empty_ok=True), own)
         return self._state_reply()
+
+    def _check_room(self, points: int) -> None:
+        if points > self.settings.max_points:
+            raise InputError("points", f"a session holds at most {self.settings.max_points} points")
 
     def _on_confusion(self, message: protocol.Confusion) -> Reply:
         self.show_confusion = message.show
@@ -268,8 +266,7 @@ class Session:
 
     def _use_own(self, points: np.ndarray, labels: np.ndarray) -> Reply:
         """Make these the session's points; the network keeps learning on them (no reset)."""
-        key = "dataset" if self.config.problem == "classification" else "reg_dataset"
-        config = self.config.model_copy(update={key: OWN})
+        config = self.config.model_copy(update={self.config.dataset_field: OWN})
         own = (points, session_data.check_labels(labels, config))
         self.data = session_data.build(config, self.settings, own, empty_ok=True)
         self.own, self.config = own, config
@@ -391,31 +388,10 @@ class Session:
             else:
                 loss, predicted = self.net.score(X, Y)
             out[f"{name}_loss"] = loss if math.isfinite(loss) else None
-            for metric, value in self._quality(predicted, np.asarray(Y)).items():
+            c = self.config
+            figures = quality(c.problem, c.n_classes, predicted, np.asarray(Y), self.show_confusion)
+            for metric, value in figures.items():
                 out[f"{name}_{metric}"] = value
-        return out
-
-    def _quality(self, predicted: np.ndarray, labels: np.ndarray) -> dict[str, Any]:
-        """How good the outputs are, beside the loss."""
-        n = len(labels)
-        if self.config.problem == "regression":
-            error = predicted[:, 0] - labels if n else np.zeros(0)
-            spread = float(((labels - labels.mean()) ** 2).sum()) if n else 0.0
-            finite = n > 0 and bool(np.isfinite(error).all())
-            rmse = float(np.sqrt((error**2).mean())) if finite else None
-            r2 = 1.0 - float((error**2).sum()) / spread if finite and spread > 0 else None
-            return {"rmse": rmse, "r2": r2}
-        k = self.config.n_classes
-        if predicted.shape[1] > 1:
-            guess, truth = predicted.argmax(axis=1), labels.astype(np.int64)
-        else:  # ±1 labels: class 0 is +1, as the datasets number them
-            guess = np.where(predicted[:, 0] >= 0, 0, 1)
-            truth = np.where(labels > 0, 0, 1)
-        out: dict[str, Any] = {"accuracy": float((guess == truth).mean()) if n else None}
-        if self.show_confusion:
-            matrix = np.zeros((k, k), dtype=np.int64)
-            np.add.at(matrix, (truth, guess), 1)
-            out["confusion"] = matrix.tolist()
         return out
 
     # -- what the client is sent (app/wire.py) ---------------------------------------------------

@@ -14,7 +14,6 @@ serving every socket.
 import asyncio
 import logging
 import time
-from collections import deque
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
@@ -71,28 +70,23 @@ async def serve(websocket: WebSocket, services: Services) -> None:
     settings = store.settings
     address = websocket.client.host if websocket.client else "unknown"
     if not origin_allowed(websocket, settings):
-        metrics.rejected.labels("origin").inc()
-        log.warning("refused %s: origin %s not allowed", address, websocket.headers.get("origin"))
-        await websocket.close(code=protocol.CLOSE_POLICY, reason="origin not allowed")
+        reason = f"origin {websocket.headers.get('origin')} not allowed"
+        await _refuse(websocket, metrics, address, "origin", protocol.CLOSE_POLICY, reason)
         return
     await websocket.accept()
     if not services.addresses.allow(address):
-        metrics.rejected.labels("rate").inc()
         limit, window = settings.connections_per_address, settings.connections_window_s
-        log.warning("refused %s: over %d connections in %g s", address, limit, window)
         reason = f"too many connections from your address: at most {limit} in {window:g} s"
-        await websocket.close(code=protocol.CLOSE_BUSY, reason=reason)
+        await _refuse(websocket, metrics, address, "rate", protocol.CLOSE_BUSY, reason)
         return
     try:
         holder, resumed = store.open(websocket.query_params.get("token"))
     except BusyError:
-        metrics.rejected.labels("busy").inc()
-        log.warning("refused %s: %d sessions open", address, settings.max_sessions)
         reason = f"server busy: {settings.max_sessions} sessions open, try again later"
-        await websocket.close(code=protocol.CLOSE_BUSY, reason=reason)
+        await _refuse(websocket, metrics, address, "busy", protocol.CLOSE_BUSY, reason)
         return
     metrics.connections.labels(str(resumed).lower()).inc()
-    _count_sessions(store, metrics)
+    count_sessions(store, metrics)
     name = holder.session.token[:6]
     log.info("session %s… %s for %s", name, "resumed" if resumed else "opened", address)
     connection = Connection(websocket, holder, settings, services.limiter, metrics)
@@ -100,11 +94,21 @@ async def serve(websocket: WebSocket, services: Services) -> None:
         await connection.run(resumed, services.version)
     finally:
         store.release(holder)
-        _count_sessions(store, metrics)
+        count_sessions(store, metrics)
         log.info("session %s… disconnected", name)
 
 
-def _count_sessions(store: SessionStore, metrics: Metrics) -> None:
+async def _refuse(
+    websocket: WebSocket, metrics: Metrics, address: str, kind: str, code: int, reason: str
+) -> None:
+    """Close a connection the server will not serve: count it, log it, tell the client why."""
+    metrics.rejected.labels(kind).inc()
+    log.warning("refused %s: %s", address, reason)
+    await websocket.close(code=code, reason=reason)
+
+
+def count_sessions(store: SessionStore, metrics: Metrics) -> None:
+    """The session gauges, from the store: after a connection comes or goes, and a sweep."""
     metrics.sessions.set(len(store.active))
     metrics.parked.set(len(store.parked))
 
@@ -138,7 +142,7 @@ class Connection:
         self.frame_s = 0.0  # CPU seconds a frame has taken lately (a running average)
         self.lag = 0.0  # how late the event loop wakes this connection's ticks (running average)
         self.play_wanted = asyncio.Event()
-        self.bad_times: deque[float] = deque()
+        self.bad = WindowLimit(settings.bad_message_limit, settings.bad_message_window_s)
 
     async def run(self, resumed: bool, version: str) -> None:
         try:
@@ -325,11 +329,7 @@ class Connection:
         """Tell the client what was wrong; a flood of bad messages closes the socket."""
         self.metrics.errors.labels("bad_message").inc()
         await self.send_json({"type": "error", "field": error.field, "message": error.message})
-        now = time.monotonic()
-        self.bad_times.append(now)
-        while self.bad_times and self.bad_times[0] < now - self.settings.bad_message_window_s:
-            self.bad_times.popleft()
-        if len(self.bad_times) > self.settings.bad_message_limit:
+        if not self.bad.allow(self._name):
             limit = self.settings.bad_message_limit
             window = self.settings.bad_message_window_s
             self.metrics.errors.labels("bad_flood").inc()
