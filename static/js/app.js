@@ -4,13 +4,14 @@
 import { Connection, memoryStorage } from "./connection.js";
 import { parseHash, serializeHash } from "./hash.js";
 import { radioGroup } from "./radios.js";
+import { Cards } from "./cards.js";
 import { LossChart } from "./chart.js";
 import { CLASS_COLOURS, css } from "./colors.js";
-import { datasetButtons } from "./datasets.js";
+import { datasetButtons, datasetField } from "./datasets.js";
 import { Editor } from "./editor.js";
 import { Explainer } from "./explainer.js";
 import { Share } from "./share.js";
-import { drawNetwork, featureTile, hitTest, placeOf } from "./network.js";
+import { drawNetwork, featureTile } from "./network.js";
 import { drawOutput, showNumbers } from "./output.js";
 
 const ALL_FEATURES = ["x", "y", "xSquared", "ySquared", "xTimesY", "sinX", "sinY", "cosX", "cosY"];
@@ -56,7 +57,6 @@ const view = {
   sensitivity: false,
   hover: null, // a hidden neuron's id while the pointer is on it: the big map shows its output
   explained: null, // the index of the point explain mode is explaining: ringed on the output
-  chosen: null, // the weight or bias the keyboard is on (its id), while the network has focus
 };
 
 const link = parseHash(location.hash);
@@ -115,6 +115,12 @@ const explainer = new Explainer($, {
 stats.explainer = explainer; // the browser tests read its trace
 const editor = new Editor($, { send, get: () => store.state });
 const share = new Share($, { send, get: () => ({ state: store.state, ui: view.ui }) });
+const cards = new Cards($, {
+  send,
+  get: () => store,
+  view,
+  redraw: () => (store.dirty = true),
+});
 const change = (changes) => send({ type: "config", changes });
 
 /** Links that carry the configuration: the embed's "open in the playground", and the oEmbed
@@ -163,7 +169,7 @@ function showDatasets(c) {
   const focused = $("datasets").contains(document.activeElement);
   $("datasets").replaceChildren(...datasetButtons(catalog, c, change));
   radioGroup($("datasets"), focused);
-  const active = c.problem === "classification" ? c.dataset : c.reg_dataset;
+  const active = c[datasetField(c)];
   const most = catalog.find((d) => d.name === active)?.max_classes ?? (active === "own" ? 5 : 2);
   $("n_classes").closest("label").hidden = c.problem !== "classification" || most < 3;
   $("n_classes").replaceChildren(
@@ -366,20 +372,13 @@ function loop() {
       const start = performance.now();
       view.explained = explainer.active ? explainer.index : null;
       drawOutput($("heatmap"), store.frame, store.state, view);
-      drawNetwork($("net"), store.state, store.frame, view.sensitivity, explainer.focus() ?? chosenFocus());
+      drawNetwork($("net"), store.state, store.frame, view.sensitivity, explainer.focus() ?? cards.focus());
       chart.draw();
       showNumbers(store.frame.header, $);
       stats.framesDrawn += 1;
       stats.drawMs += performance.now() - start;
     }
   }
-}
-
-/** The keyboard's chosen weight or bias, drawn as explain mode draws its focus. */
-function chosenFocus() {
-  if (!view.chosen || !store.state.network.params.includes(view.chosen)) return null;
-  const link = view.chosen.includes("-");
-  return { neurons: link ? [] : [view.chosen], links: link ? [view.chosen] : [], labels: {}, values: {} };
 }
 
 /** Ask for the next frame as soon as this one is decoded, so the server builds it while this
@@ -398,126 +397,6 @@ document.addEventListener("visibilitychange", () => {
   ackLatest();
 });
 
-// -- hover cards and editing a weight or a bias in place -----------------------------------------
-let editing = null; // {kind, id} while the card's input is open
-
-function under(event) {
-  const canvas = $("net");
-  const box = canvas.getBoundingClientRect();
-  const x = ((event.clientX - box.left) / box.width) * canvas.width;
-  const y = ((event.clientY - box.top) / box.height) * canvas.height;
-  return store.state && hitTest(canvas, store.state.network, x, y);
-}
-
-/** The card of `target` ({kind, id}) beside a pointer `event`, or (keyboard) beside `at`, a
- * canvas pixel. */
-function showCard(target, event, at = null) {
-  const card = $("card");
-  if (!target || !store.frame) {
-    card.hidden = true;
-    return;
-  }
-  const i = store.state.network.params.indexOf(target.id);
-  const value = store.frame.arrays.params[i];
-  const change = store.previous ? value - store.previous[i] : 0;
-  const name = target.kind === "weight" ? "Weight" : "Bias";
-  $("card_text").textContent =
-    `${name} ${target.id}: ${value.toFixed(3)} · sensitivity ${store.frame.arrays.sensitivities[i].toExponential(2)}` +
-    ` · change ${change >= 0 ? "+" : ""}${change.toExponential(2)}`;
-  const box = $("net").getBoundingClientRect();
-  const scale = box.width / $("net").width;
-  const [x, y] = at ? [at[0] * scale, at[1] * scale] : [event.clientX - box.left, event.clientY - box.top];
-  card.style.left = `${x + 12}px`;
-  card.style.top = `${y + 12}px`;
-  card.hidden = false;
-}
-
-function openEditor(target, event, at = null) {
-  editing = target;
-  showCard(target, event, at);
-  const input = $("card_input");
-  input.closest("label").hidden = false;
-  input.value = store.frame.arrays.params[store.state.network.params.indexOf(target.id)].toFixed(3);
-  input.focus();
-  input.select();
-}
-
-// The keyboard's way to the weights: with the network in focus, arrows walk through every
-// weight and bias (in the order of state.network.params), Enter edits, Escape lets go.
-function chooseByKey(event) {
-  const ids = store.state?.network.params;
-  if (!ids || !store.frame) return;
-  const step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[event.key];
-  if (step) {
-    const at = ids.indexOf(view.chosen);
-    view.chosen = ids[at < 0 ? (step > 0 ? 0 : ids.length - 1) : (at + step + ids.length) % ids.length];
-  } else if (event.key === "Enter" && view.chosen) {
-    const target = { kind: view.chosen.includes("-") ? "weight" : "bias", id: view.chosen };
-    openEditor(target, null, placeOf($("net"), store.state.network, view.chosen));
-  } else if (event.key === "Escape") {
-    view.chosen = null;
-  } else {
-    return;
-  }
-  event.preventDefault();
-  event.stopPropagation(); // not the page's own keys (→ steps an epoch)
-  const target = view.chosen && { kind: view.chosen.includes("-") ? "weight" : "bias", id: view.chosen };
-  if (!editing) showCard(target, null, target && placeOf($("net"), store.state.network, target.id));
-  $("card_input").closest("label").hidden = !editing;
-  store.dirty = true;
-}
-
-function bindCards() {
-  const canvas = $("net");
-  canvas.addEventListener("mousemove", (event) => {
-    const target = under(event);
-    const hover = target?.kind === "bias" ? target.id : null;
-    if (hover !== view.hover) {
-      view.hover = hover;
-      store.dirty = true;
-    }
-    if (!editing) {
-      showCard(target, event);
-      $("card_input").closest("label").hidden = true;
-    }
-  });
-  canvas.addEventListener("mouseleave", () => {
-    view.hover = null;
-    store.dirty = true;
-    if (!editing) $("card").hidden = true;
-  });
-  canvas.addEventListener("click", (event) => {
-    const target = under(event);
-    if (target) openEditor(target, event);
-  });
-  canvas.addEventListener("keydown", chooseByKey);
-  canvas.addEventListener("blur", () => {
-    if (!editing && view.chosen) {
-      view.chosen = null;
-      $("card").hidden = true;
-      store.dirty = true;
-    }
-  });
-  $("card_input").addEventListener("keydown", (event) => {
-    if (event.key === "Enter") {
-      const value = Number($("card_input").value);
-      if (Number.isFinite(value)) {
-        send(
-          editing.kind === "weight"
-            ? { type: "set_weight", link: editing.id, value }
-            : { type: "set_bias", neuron: editing.id, value },
-        );
-      }
-    }
-    if (event.key === "Enter" || event.key === "Escape") {
-      editing = null;
-      $("card").hidden = true;
-      event.stopPropagation();
-      if (view.chosen) $("net").focus(); // back to the keyboard's walk through the weights
-    }
-  });
-}
-
 function hideControls() {
   document.body.classList.toggle("hide-text", Boolean(view.ui.hideText));
   for (const name of view.hidden) {
@@ -533,7 +412,6 @@ fetch("/api/datasets")
     if (store.state) showDatasets(store.state.config);
   });
 bind();
-bindCards();
 hideControls();
 connection.open();
 requestAnimationFrame(loop);

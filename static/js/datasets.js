@@ -23,6 +23,11 @@ export function drawSample(canvas, rows, classes) {
   }
 }
 
+/** The config field that names the problem's dataset: `dataset` or `reg_dataset`. */
+export function datasetField(config) {
+  return config.problem === "classification" ? "dataset" : "reg_dataset";
+}
+
 /** The class count to send with a switch to `spec`: the current one if it allows it, else 2. */
 export function classesFor(spec, classes) {
   return spec && classes > spec.max_classes ? 2 : classes;
@@ -31,7 +36,7 @@ export function classesFor(spec, classes) {
 /** Buttons for the datasets of the config's problem, the active one checked; `pick(changes)`
  * gets the config changes a click asks for. `catalog` is /api/datasets (empty until loaded). */
 export function datasetButtons(catalog, config, pick) {
-  const field = config.problem === "classification" ? "dataset" : "reg_dataset";
+  const field = datasetField(config);
   return catalog
     .filter((spec) => spec.problem === config.problem)
     .map((spec) => {

@@ -2,6 +2,7 @@
 // by POST /api/data, then sent whole in a `set_points`), download the points as CSV.
 
 import { CLASS_COLOURS, css, diverging } from "./colors.js";
+import { datasetField } from "./datasets.js";
 import { nearestPoint } from "./explain.js";
 import { radioGroup } from "./radios.js";
 
@@ -98,7 +99,7 @@ export class Editor {
   /** Send an edit, keeping what it replaces for undo. */
   edit(message) {
     const { config, points } = this.get();
-    const field = config.problem === "classification" ? "dataset" : "reg_dataset";
+    const field = datasetField(config);
     this.undos.push({
       field,
       dataset: config[field],

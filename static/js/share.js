@@ -1,5 +1,6 @@
 // Share, embed, export and import: the dialog behind the top bar's "Share" button.
 
+import { datasetField } from "./datasets.js";
 import { serializeHash } from "./hash.js";
 
 // TF Playground's NAME_hide keys the embed dialog offers, with what each hides.
@@ -76,7 +77,7 @@ export class Share {
     const { state } = this.get();
     if (!state) return;
     this.$("share_url").value = location.href;
-    this.$("own_note").hidden = state.config.dataset !== "own" && state.config.reg_dataset !== "own";
+    this.$("own_note").hidden = state.config[datasetField(state.config)] !== "own";
     this.$("import_errors").replaceChildren();
     this.showEmbed();
     this.$("share").showModal();

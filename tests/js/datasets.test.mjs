@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { CLASS_COLOURS, diverging } from "../../static/js/colors.js";
-import { classesFor, labelColour } from "../../static/js/datasets.js";
+import { classesFor, datasetField, labelColour } from "../../static/js/datasets.js";
 
 test("two classes and values take TF's colours, more classes Okabe–Ito's", () => {
   assert.deepEqual(labelColour(1, 2), diverging(1));
@@ -16,4 +16,9 @@ test("a switch keeps the class count the dataset allows, and falls back to 2", (
   assert.equal(classesFor({ max_classes: 2 }, 4), 2);
   assert.equal(classesFor({ max_classes: 2 }, 2), 2);
   assert.equal(classesFor(undefined, 3), 3);
+});
+
+test("the dataset field follows the problem", () => {
+  assert.equal(datasetField({ problem: "classification" }), "dataset");
+  assert.equal(datasetField({ problem: "regression" }), "reg_dataset");
 });
