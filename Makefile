@@ -6,8 +6,10 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= $(shell nproc 2>/dev/null || echo 1)
 CHROMIUM := /usr/bin/chromium
+# Extra pytest arguments, e.g. PYTEST_ARGS=--randomly-seed=1234 replays the order a run printed.
+PYTEST_ARGS ?=
 
-.PHONY: run test lint types unit js bench clean
+.PHONY: run test test-stress lint types unit js bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Lernmi Playground needs Python 3.11 or newer; set PYTHON=/path/to/python3.11")'
@@ -26,8 +28,13 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed-run
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m app.serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
-## Lint, type-check and run every test
+## Lint, type-check and run every test (in a new random order each run: pytest-randomly)
 test: lint types unit js
+
+## `make test` while busy processes hold every core: no test may care how fast the machine is
+test-stress:
+	@bash -c 'busy=(); for _ in $$(seq "$$(nproc)"); do yes > /dev/null & busy+=($$!); done; \
+		trap "kill $${busy[*]}; wait" EXIT; $(MAKE) --no-print-directory test'
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
@@ -38,7 +45,7 @@ types: $(VENV)/.installed-test
 	$(BIN)/mypy
 
 unit: $(VENV)/.installed-test $(CHROMIUM)
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 # The browser tests drive Debian's Chromium; as root, make installs it (never `playwright install`).
 $(CHROMIUM):

@@ -84,7 +84,7 @@ def log_config(level: str = "info") -> dict[str, Any]:
 
 
 def spawn(
-    workers: int = 1, timeout_s: float = 30.0, port: int | None = None, log: Path | None = None
+    workers: int = 1, timeout_s: float = 60.0, port: int | None = None, log: Path | None = None
 ) -> tuple[subprocess.Popen[bytes], str]:
     """Start `python -m app.serve` on loopback (on `port`, or a free one) and wait until
     /healthz answers: the server the browser tests and the benchmarks run against. Its logs go

@@ -56,6 +56,7 @@ class Session:
         self.frame_number = 0
         self.history: list[tuple[int, float | None, float | None]] = []
         self.show_confusion = False  # frames carry the confusion matrices while the page asks
+        self.clock: Callable[[], float] = time.perf_counter  # times a "max" slice; tests inject
         self.data = session_data.build(self.config, settings, self.own)
         self.net = self._new_network(self.config)
         self._install(self.net)
@@ -326,12 +327,12 @@ class Session:
         """Train `epochs` epochs, or until `seconds` pass or `enough()` says so (at least one),
         stopping at divergence; returns how many ran."""
         c, data = self.config, self.data
-        deadline = None if seconds is None else time.perf_counter() + seconds
+        deadline = None if seconds is None else self.clock() + seconds
         done = 0
         start = time.thread_time()
         while done < epochs or (
             deadline is not None
-            and time.perf_counter() < deadline
+            and self.clock() < deadline
             and not (enough is not None and enough())
         ):
             loss = self.net.train_epoch(

@@ -2,6 +2,7 @@
 
 import asyncio
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from app.session import Session
@@ -27,6 +28,7 @@ class SessionStore:
     settings: Settings
     active: dict[str, Holder] = field(default_factory=dict)
     parked: dict[str, tuple[Session, float]] = field(default_factory=dict)  # token → (_, expiry)
+    clock: Callable[[], float] = time.monotonic  # what graces are timed by; tests set their own
 
     def open(self, token: str | None) -> tuple[Holder, bool]:
         """The session for `token` if it can be resumed (parked, or held by a connection this
@@ -57,10 +59,10 @@ class SessionStore:
             return
         del self.active[token]
         if self.settings.resume_grace_s > 0:
-            self.parked[token] = (holder.session, time.monotonic() + self.settings.resume_grace_s)
+            self.parked[token] = (holder.session, self.clock() + self.settings.resume_grace_s)
 
     def expire(self) -> None:
         """Forget the parked sessions whose grace has run out."""
-        now = time.monotonic()
+        now = self.clock()
         for token in [t for t, (_, expiry) in self.parked.items() if expiry <= now]:
             del self.parked[token]

@@ -48,8 +48,14 @@ const $ = (id) => document.getElementById(id);
 let catalog = []; // /api/datasets: every dataset with a sample for its thumbnail
 const store = { state: null, frame: null, dirty: false, acked: null };
 // Frames drawn since the page loaded, and the milliseconds spent drawing them:
-// benchmarks/browser.py reads them.
-const stats = { framesDrawn: 0, drawMs: 0 };
+// benchmarks/browser.py reads them. The browser tests read whether the newest frame is unacked.
+const stats = {
+  framesDrawn: 0,
+  drawMs: 0,
+  get holding() {
+    return store.frame !== null && store.frame.header.frame !== store.acked;
+  },
+};
 window.lernmi = stats;
 const view = {
   ui: { showTestData: false, discretize: false },

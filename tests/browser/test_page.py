@@ -15,6 +15,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 
 from app.serve import spawn
+from tests.waiting import CEILING_S
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -43,7 +44,7 @@ def server() -> Iterator[str]:
     process, url = spawn()
     yield url
     process.send_signal(signal.SIGTERM)
-    process.wait(timeout=20)
+    process.wait(timeout=CEILING_S)
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +78,9 @@ def _tab(browser: Browser, server: str, width: int, height: int, csp: bool = Fal
     """A new page. Playwright's waits on a JavaScript expression evaluate it with eval, which the
     app's Content-Security-Policy forbids, so a tab bypasses the policy unless `csp`."""
     viewport: ViewportSize = {"width": width, "height": height}
-    page = browser.new_context(viewport=viewport, bypass_csp=not csp).new_page()
+    context = browser.new_context(viewport=viewport, bypass_csp=not csp)
+    context.set_default_timeout(CEILING_S * 1000)
+    page = context.new_page()
     tab = Tab(page, server)
     page.on("console", lambda m: tab.errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: tab.errors.append(str(e)))
@@ -109,6 +112,28 @@ def _changed(page: Page, canvas: str, before: bytes) -> None:
     page.wait_for_function(
         f"([id, before]) => ({_PIXELS_JS})(id) !== before",
         arg=[canvas, base64.b64encode(before).decode()],
+    )
+
+
+def _stored_epoch(page: Page, epoch: int) -> None:
+    """Wait until the page has stored the session's snapshot at `epoch`."""
+    page.wait_for_function(
+        f"JSON.parse(sessionStorage.getItem('lernmi.snapshot'))?.network.epoch === {epoch}"
+    )
+
+
+def _drawn(page: Page) -> int:
+    """How many frames the page has drawn."""
+    drawn: int = page.evaluate("window.lernmi.framesDrawn")
+    return drawn
+
+
+def _redrawn_at(page: Page, drawn: int, epoch: str) -> None:
+    """Wait until a frame after the first `drawn` shows `epoch` (the counter's text): the one
+    that counts after a reconnect, when the counter still shows the epoch from before."""
+    page.wait_for_function(
+        f"window.lernmi.framesDrawn > {drawn}"
+        f" && document.querySelector('#epoch').textContent === '{epoch}'"
     )
 
 
@@ -152,9 +177,7 @@ def test_the_page_loads_without_console_errors(tab: Tab) -> None:
 def test_play_raises_the_epoch_and_the_circles_test_loss_falls_below_0_1(tab: Tab) -> None:
     page = tab.open("#seed=0.5&dataset=circle")
     page.click("#play")
-    page.wait_for_function(
-        "Number(document.querySelector('#test_loss').textContent) < 0.1", timeout=20_000
-    )
+    page.wait_for_function("Number(document.querySelector('#test_loss').textContent) < 0.1")
     epoch = int((page.text_content("#epoch") or "0").replace(",", ""))
     assert epoch > 0
     page.click("#play")  # pause
@@ -207,8 +230,7 @@ def test_the_sensitivity_view_redraws_the_links(tab: Tab) -> None:
     before = _pixels(page, "net")
     page.keyboard.press("s")
     page.wait_for_function("document.querySelector('#sensitivity').checked")
-    page.wait_for_timeout(300)
-    assert _pixels(page, "net") != before
+    _changed(page, "net", before)
     _shot(page, "sensitivity")
 
 
@@ -413,13 +435,13 @@ def test_a_dropped_connection_resumes_the_session_with_nothing_lost(tab: Tab) ->
         _step(page)
     hash_before = page.evaluate("location.hash")
     before = _pixels(page, "heatmap")
+    drawn = _drawn(page)
     routes[-1].close(code=1006, reason="network gone")
     page.wait_for_function("document.querySelector('#status').textContent.startsWith('reconn')")
     page.wait_for_function("document.querySelector('#status').textContent === 'live'")
     assert len(routes) == 2  # a new socket, with the session's token
     assert "token=" in routes[-1].url
-    page.wait_for_timeout(300)
-    assert page.text_content("#epoch") == "000,003"
+    _redrawn_at(page, drawn, "000,003")  # the resumed session's frame
     assert page.evaluate("location.hash") == hash_before
     assert _pixels(page, "heatmap") == before
     _step(page)
@@ -432,14 +454,14 @@ def test_a_server_that_forgot_the_session_gets_it_back_from_the_pages_snapshot(t
     page = tab.open("#seed=0.5&networkShape=3")
     for _ in range(3):
         _step(page)
-    page.wait_for_timeout(300)  # the step's snapshot is stored
+    _stored_epoch(page, 3)
     before = _pixels(page, "heatmap")
+    drawn = _drawn(page)
     # A token the server never gave: as after a restart, or on another replica.
     page.evaluate("sessionStorage.setItem('lernmi.token', 'forgotten')")
     routes[-1].close(code=1006, reason="network gone")
     page.wait_for_function("document.querySelector('#status').textContent === 'live'")
-    page.wait_for_function("document.querySelector('#epoch').textContent === '000,003'")
-    page.wait_for_timeout(300)
+    _redrawn_at(page, drawn, "000,003")  # the restored network's frame
     assert _pixels(page, "heatmap") == before
     assert tab.errors == []
 
@@ -468,10 +490,10 @@ def test_a_hidden_tab_stops_asking_for_frames_and_asks_again_when_shown(tab: Tab
     hide = """(hidden) => { Object.defineProperty(document, 'hidden', {value: hidden,
         configurable: true}); document.dispatchEvent(new Event('visibilitychange')); }"""
     page.evaluate(hide, True)
-    page.wait_for_timeout(300)  # the frame in flight, if any, arrives
-    drawn = page.evaluate("window.lernmi.framesDrawn")
-    page.wait_for_timeout(1000)  # playing on, it would draw ~40 frames a second if it asked
-    assert page.evaluate("window.lernmi.framesDrawn") <= drawn + 1
+    # The next frame comes and is held without an ack, so the server sends no other
+    # (tests/app/test_ws.py: a client that never acks gets exactly one frame).
+    page.wait_for_function("window.lernmi.holding")
+    drawn = _drawn(page)
     page.evaluate(hide, False)
     page.wait_for_function(f"window.lernmi.framesDrawn > {drawn + 5}")
     page.click("#play")
@@ -496,7 +518,8 @@ def test_explain_steps_through_a_point_and_apply_gives_the_server_its_final_weig
     page.click("#play")
     page.wait_for_function("document.querySelector('#play').textContent === 'Pause'")
     _explain_a_point(page)
-    assert page.text_content("#play") == "Play"  # explaining pauses training
+    # Explaining pauses training (the button follows the server's frames).
+    page.wait_for_function("document.querySelector('#play').textContent === 'Play'")
     assert page.text_content("#explain_title") == "Forward · the inputs"
     count = int((page.text_content("#explain_count") or "").split(" of ")[1])
     assert count == 1 + 7 + 1 + 7 + 7  # inputs, forward, error, backward, update: 4, 2 and 1
@@ -537,10 +560,12 @@ def test_explain_shows_numbers_on_a_large_network_and_leave_changes_nothing(tab:
     assert "sensitivity δ = " in (page.text_content("#explain_lines") or "")
     page.keyboard.press("Escape")
     assert page.is_hidden("#explain")
-    page.wait_for_timeout(300)
+    page.wait_for_function(  # the links are drawn as before
+        f"([id, before]) => ({_PIXELS_JS})(id) === before",
+        arg=["net", base64.b64encode(before).decode()],
+    )
     assert page.text_content("#play") == "Play"  # it was paused: it stays paused
     assert page.evaluate(network) == weights  # the network is as it was
-    assert _pixels(page, "net") == before
     assert tab.errors == []
 
 
@@ -560,9 +585,7 @@ def test_drawn_points_of_two_classes_train_and_the_output_separates_them(tab: Ta
     assert page.text_content("#data_count") == "16 points: 16 train, 0 test"
     assert "dataset=own" in page.evaluate("location.hash")
     page.click("#play")
-    page.wait_for_function(
-        "Number(document.querySelector('#train_loss').textContent) < 0.05", timeout=20_000
-    )
+    page.wait_for_function("Number(document.querySelector('#train_loss').textContent) < 0.05")
     page.click("#play")
     pixels = _pixels(page, "heatmap")
     width = 300
@@ -708,12 +731,11 @@ def test_a_copied_link_opens_the_same_data_and_the_same_first_weights(
     page.click("#share_close")
     page.click("#reset")  # the first weights again
     page.wait_for_function("document.querySelector('#epoch').textContent === '000,000'")
-    page.wait_for_timeout(300)
+    _stored_epoch(page, 0)
     second = _tab(browser, server, 1280, 800)
     other = second.page
     other.goto(link)
-    other.wait_for_function("window.lernmi.framesDrawn > 0")
-    other.wait_for_timeout(300)
+    other.wait_for_function("window.lernmi.framesDrawn > 0")  # after its first snapshot
     weights = "JSON.parse(sessionStorage.getItem('lernmi.snapshot')).network.layers"
     assert other.evaluate(weights) == page.evaluate(weights)
     assert _pixels(other, "heatmap") == _pixels(page, "heatmap")  # same points, same map
@@ -745,7 +767,7 @@ def test_an_exported_model_imports_in_another_tab_bit_for_bit(
     other.click("#share_button")
     other.set_input_files("#import_model", path)
     other.wait_for_function("document.querySelector('#epoch').textContent === '000,004'")
-    other.wait_for_timeout(300)
+    _stored_epoch(other, 4)
     network = "JSON.parse(sessionStorage.getItem('lernmi.snapshot')).network"
     assert other.evaluate(network) == page.evaluate(network)
     bad = Path(path).with_name("bad.json")
@@ -770,16 +792,16 @@ def test_a_server_restart_loses_nothing_the_page_restores_its_network(browser: B
         page = tab.open("#seed=0.5&networkShape=3,3&optimizer=adam")
         for _ in range(3):
             _step(page)
-        page.wait_for_timeout(300)
+        _stored_epoch(page, 3)
         network = "JSON.parse(sessionStorage.getItem('lernmi.snapshot')).network"
         before = page.evaluate(network)
+        drawn = _drawn(page)
         process.send_signal(signal.SIGTERM)
-        process.wait(timeout=20)
+        process.wait(timeout=CEILING_S)
         page.wait_for_function("document.querySelector('#status').textContent.startsWith('reconn')")
         process, _ = spawn(port=port)  # a new process: it has never heard of the session
         page.wait_for_function("document.querySelector('#status').textContent === 'live'")
-        page.wait_for_function("document.querySelector('#epoch').textContent === '000,003'")
-        page.wait_for_timeout(300)
+        _redrawn_at(page, drawn, "000,003")  # the restored network's frame, after its snapshot
         assert page.evaluate(network) == before  # weights, optimizer state: bit for bit
         _step(page)
         assert page.text_content("#epoch") == "000,004"
@@ -787,7 +809,7 @@ def test_a_server_restart_loses_nothing_the_page_restores_its_network(browser: B
         assert [e for e in tab.errors if "WebSocket" not in e] == []
     finally:
         process.send_signal(signal.SIGTERM)
-        process.wait(timeout=20)
+        process.wait(timeout=CEILING_S)
         tab.page.context.close()
 
 
