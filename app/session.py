@@ -54,6 +54,7 @@ class Session:
         self.speed: int | str = 1  # epochs per frame, or "max"
         self.diverged = False
         self.frame_number = 0
+        self.state_id = 0  # counts the states sent; a frame names the one it was built for
         self.history: list[tuple[int, float | None, float | None]] = []
         self.show_confusion = False  # frames carry the confusion matrices while the page asks
         self.clock: Callable[[], float] = time.perf_counter  # times a "max" slice; tests inject
@@ -318,6 +319,7 @@ class Session:
         return self._state_reply()
 
     def _state_reply(self) -> Reply:
+        self.state_id += 1
         return Reply([self.state_message(), self.snapshot_message()], frame=True)
 
     # -- training ---------------------------------------------------------------------------------

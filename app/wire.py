@@ -34,6 +34,7 @@ def frame(session: "Session") -> bytes:
         header = {
             "type": "frame",
             "frame": session.frame_number,
+            "state_id": session.state_id,
             "epoch": net.epoch,
             **session.metrics,
             "playing": session.playing,
@@ -61,6 +62,7 @@ def state(session: "Session") -> dict[str, Any]:
     net, d, s = session.net, session.data, session.settings
     return {
         "type": "state",
+        "state_id": session.state_id,
         "config": session.config.model_dump(),
         "limits": {
             "max_hidden_layers": s.max_hidden_layers,

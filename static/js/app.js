@@ -46,14 +46,27 @@ const HIDABLE = {
 
 const $ = (id) => document.getElementById(id);
 let catalog = []; // /api/datasets: every dataset with a sample for its thumbnail
-const store = { state: null, frame: null, dirty: false, acked: null };
+// The session as this connection last heard it: its state, the newest frame and the one drawn,
+// and the frame last acked. A welcome starts it anew: another connection numbers its own.
+const store = { state: null, frame: null, drawn: null, dirty: false, acked: null };
 // Frames drawn since the page loaded, and the milliseconds spent drawing them:
-// benchmarks/browser.py reads them. The browser tests read whether the newest frame is unacked.
+// benchmarks/browser.py reads them. The browser tests read whether the newest frame is unacked,
+// how many times the page has joined a session, whether a restore is on its way, and whether
+// the picture is of the session's current state.
 const stats = {
   framesDrawn: 0,
   drawMs: 0,
   get holding() {
     return store.frame !== null && store.frame.header.frame !== store.acked;
+  },
+  get restoring() {
+    return connection.restoring !== null;
+  },
+  get welcomes() {
+    return connection.welcomes;
+  },
+  get current() {
+    return store.drawn !== null && store.drawn.state_id === store.state?.state_id;
   },
 };
 window.lernmi = stats;
@@ -77,9 +90,12 @@ const socketUrl = `${location.protocol === "https:" ? "wss" : "ws"}://${location
 const framed = window.top !== window || document.body.classList.contains("embed");
 const connection = new Connection(socketUrl, framed ? memoryStorage() : sessionStorage, {
   message(message) {
-    if (message.type === "welcome" && !linkApplied) {
+    if (message.type === "welcome") {
+      Object.assign(store, { state: null, frame: null, drawn: null, acked: null });
+      if (!linkApplied && Object.keys(link.config).length) {
+        connection.send({ type: "config", changes: link.config });
+      }
       linkApplied = true;
-      if (Object.keys(link.config).length) connection.send({ type: "config", changes: link.config });
     } else if (message.type === "state") {
       if (explainer.active && store.state) explainer.clear(); // new data or a new network
       store.state = message;
@@ -361,26 +377,19 @@ function reset() {
   send({ type: "reset" });
 }
 
-function fits(frame, state) {
-  // A frame built just before a change of layout can arrive just after it: ack it, skip it.
-  const hidden = state.network.layers.slice(0, -1).reduce((n, layer) => n + layer.neurons.length, 0);
-  return (
-    frame.arrays.params.length === state.network.params.length &&
-    frame.arrays.neuron_maps.length === hidden * 20 * 20
-  );
-}
-
 function loop() {
   requestAnimationFrame(loop);
   if (store.dirty && store.state && store.frame) {
     store.dirty = false;
-    if (fits(store.frame, store.state)) {
+    // A frame built just before a change can arrive just after its state: acked, never drawn.
+    if (store.frame.header.state_id === store.state.state_id) {
       const start = performance.now();
       view.explained = explainer.active ? explainer.index : null;
       drawOutput($("heatmap"), store.frame, store.state, view);
       drawNetwork($("net"), store.state, store.frame, view.sensitivity, explainer.focus() ?? cards.focus());
       chart.draw();
       showNumbers(store.frame.header, $);
+      store.drawn = store.frame.header;
       stats.framesDrawn += 1;
       stats.drawMs += performance.now() - start;
     }

@@ -36,6 +36,11 @@ export class Connection {
     this.attempt = 0;
     this.socket = null;
     this.closed = false;
+    // While a restore is on its way: "blank" until the new session's own first snapshot has
+    // come (it must not replace the one the person built), then "reply" until the restore's
+    // answer (a snapshot, or an error that leaves the stored one for the next try).
+    this.restoring = null;
+    this.welcomes = 0; // sessions joined, the first included
   }
 
   open() {
@@ -74,15 +79,24 @@ export class Connection {
     const message = JSON.parse(data);
     if (message.type === "welcome") {
       this.attempt = 0;
-      this.status("live");
+      this.welcomes += 1;
+      this.restoring = null;
       const snapshot = this.storage.getItem(SNAPSHOT);
       if (!message.resumed && snapshot && this.storage.getItem(TOKEN)) {
         // The server forgot us (restarted, or another replica): bring the session back.
+        this.restoring = "blank";
         this.send({ type: "restore", snapshot: JSON.parse(snapshot) });
       }
       this.storage.setItem(TOKEN, message.token);
+      this.status("live");
     } else if (message.type === "snapshot") {
-      this.storage.setItem(SNAPSHOT, JSON.stringify(message.snapshot));
+      if (this.restoring === "blank") this.restoring = "reply";
+      else {
+        this.restoring = null;
+        this.storage.setItem(SNAPSHOT, JSON.stringify(message.snapshot));
+      }
+    } else if (message.type === "error" && this.restoring === "reply") {
+      this.restoring = null;
     }
     this.on.message?.(message);
   }

@@ -135,6 +135,18 @@ def test_set_weight_and_set_bias_change_the_output_map():
     assert not np.array_equal(before, after)
 
 
+def test_every_state_has_a_new_id_and_frames_name_the_state_they_were_built_for():
+    session = _session()
+    first = session.state_message()["state_id"]
+    assert frames.decode(session.frame())[0]["state_id"] == first
+    _send(session, type="step")  # training changes no state
+    assert frames.decode(session.frame())[0]["state_id"] == first
+    state = _send(session, type="config", changes={"network_shape": [3]}).messages[0]
+    assert state["type"] == "state"
+    assert state["state_id"] == first + 1
+    assert frames.decode(session.frame())[0]["state_id"] == first + 1
+
+
 def test_speed_accepts_a_count_or_max():
     session = _session()
     _send(session, type="speed", epochs_per_frame=7)

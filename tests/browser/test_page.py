@@ -115,6 +115,23 @@ def _changed(page: Page, canvas: str, before: bytes) -> None:
     )
 
 
+def _shows(page: Page, canvas: str, expected: bytes) -> None:
+    """Wait until a canvas's pixels are `expected` (it fails at the ceiling if they never are)."""
+    page.wait_for_function(
+        f"([id, expected]) => ({_PIXELS_JS})(id) === expected",
+        arg=[canvas, base64.b64encode(expected).decode()],
+    )
+
+
+def _rejoined(page: Page, welcomes: int) -> None:
+    """Wait until the page has joined a session again after `welcomes`, any restore of its
+    snapshot has its answer, and the picture is drawn from that session's current state."""
+    page.wait_for_function(
+        f"window.lernmi.welcomes > {welcomes} && !window.lernmi.restoring"
+        " && window.lernmi.current && document.querySelector('#status').textContent === 'live'"
+    )
+
+
 def _stored_epoch(page: Page, epoch: int) -> None:
     """Wait until the page has stored the session's snapshot at `epoch`."""
     page.wait_for_function(
@@ -126,15 +143,6 @@ def _drawn(page: Page) -> int:
     """How many frames the page has drawn."""
     drawn: int = page.evaluate("window.lernmi.framesDrawn")
     return drawn
-
-
-def _redrawn_at(page: Page, drawn: int, epoch: str) -> None:
-    """Wait until a frame after the first `drawn` shows `epoch` (the counter's text): the one
-    that counts after a reconnect, when the counter still shows the epoch from before."""
-    page.wait_for_function(
-        f"window.lernmi.framesDrawn > {drawn}"
-        f" && document.querySelector('#epoch').textContent === '{epoch}'"
-    )
 
 
 def _step(page: Page) -> None:
@@ -435,15 +443,13 @@ def test_a_dropped_connection_resumes_the_session_with_nothing_lost(tab: Tab) ->
         _step(page)
     hash_before = page.evaluate("location.hash")
     before = _pixels(page, "heatmap")
-    drawn = _drawn(page)
     routes[-1].close(code=1006, reason="network gone")
-    page.wait_for_function("document.querySelector('#status').textContent.startsWith('reconn')")
-    page.wait_for_function("document.querySelector('#status').textContent === 'live'")
+    _rejoined(page, 1)
     assert len(routes) == 2  # a new socket, with the session's token
     assert "token=" in routes[-1].url
-    _redrawn_at(page, drawn, "000,003")  # the resumed session's frame
+    _shows(page, "heatmap", before)
+    assert page.text_content("#epoch") == "000,003"
     assert page.evaluate("location.hash") == hash_before
-    assert _pixels(page, "heatmap") == before
     _step(page)
     assert page.text_content("#epoch") == "000,004"
     assert tab.errors == []
@@ -456,13 +462,14 @@ def test_a_server_that_forgot_the_session_gets_it_back_from_the_pages_snapshot(t
         _step(page)
     _stored_epoch(page, 3)
     before = _pixels(page, "heatmap")
-    drawn = _drawn(page)
+    network = "JSON.parse(sessionStorage.getItem('lernmi.snapshot')).network"
+    weights = page.evaluate(network)
     # A token the server never gave: as after a restart, or on another replica.
     page.evaluate("sessionStorage.setItem('lernmi.token', 'forgotten')")
     routes[-1].close(code=1006, reason="network gone")
-    page.wait_for_function("document.querySelector('#status').textContent === 'live'")
-    _redrawn_at(page, drawn, "000,003")  # the restored network's frame
-    assert _pixels(page, "heatmap") == before
+    _rejoined(page, 1)
+    assert page.evaluate(network) == weights  # the restore's answer
+    _shows(page, "heatmap", before)  # and its frame
     assert tab.errors == []
 
 
@@ -735,10 +742,13 @@ def test_a_copied_link_opens_the_same_data_and_the_same_first_weights(
     second = _tab(browser, server, 1280, 800)
     other = second.page
     other.goto(link)
-    other.wait_for_function("window.lernmi.framesDrawn > 0")  # after its first snapshot
+    # It starts on a blank session, then takes the link's settings.
+    other.wait_for_function(
+        "JSON.parse(sessionStorage.getItem('lernmi.snapshot'))?.network.seed === '0.4242'"
+    )
     weights = "JSON.parse(sessionStorage.getItem('lernmi.snapshot')).network.layers"
     assert other.evaluate(weights) == page.evaluate(weights)
-    assert _pixels(other, "heatmap") == _pixels(page, "heatmap")  # same points, same map
+    _shows(other, "heatmap", _pixels(page, "heatmap"))  # same points, same map
     assert first.errors == second.errors == []
     page.context.close()
     other.context.close()
@@ -795,13 +805,11 @@ def test_a_server_restart_loses_nothing_the_page_restores_its_network(browser: B
         _stored_epoch(page, 3)
         network = "JSON.parse(sessionStorage.getItem('lernmi.snapshot')).network"
         before = page.evaluate(network)
-        drawn = _drawn(page)
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=CEILING_S)
         page.wait_for_function("document.querySelector('#status').textContent.startsWith('reconn')")
         process, _ = spawn(port=port)  # a new process: it has never heard of the session
-        page.wait_for_function("document.querySelector('#status').textContent === 'live'")
-        _redrawn_at(page, drawn, "000,003")  # the restored network's frame, after its snapshot
+        _rejoined(page, 1)
         assert page.evaluate(network) == before  # weights, optimizer state: bit for bit
         _step(page)
         assert page.text_content("#epoch") == "000,004"

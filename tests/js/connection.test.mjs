@@ -60,6 +60,36 @@ test("when the server no longer knows the token, the last snapshot is restored",
   assert.equal(storage.get("lernmi.token"), "new");
 });
 
+test("a new server's blank session never replaces the snapshot being restored", async () => {
+  const mine = { format: 1, network: { epoch: 12 } };
+  const { connection, storage, socket } = setup({
+    "lernmi.token": "old",
+    "lernmi.snapshot": JSON.stringify(mine),
+  });
+  await socket().serverSays({ type: "welcome", token: "new", resumed: false });
+  assert.equal(connection.welcomes, 1);
+  assert.equal(connection.restoring, "blank");
+  await socket().serverSays({ type: "snapshot", snapshot: { format: 1, network: { epoch: 0 } } });
+  assert.deepEqual(JSON.parse(storage.get("lernmi.snapshot")), mine);
+  assert.equal(connection.restoring, "reply");
+  await socket().serverSays({ type: "snapshot", snapshot: { ...mine, restored: true } });
+  assert.deepEqual(JSON.parse(storage.get("lernmi.snapshot")), { ...mine, restored: true });
+  assert.equal(connection.restoring, null);
+});
+
+test("a refused restore keeps the snapshot for the next try", async () => {
+  const mine = { format: 1, network: { epoch: 12 } };
+  const { connection, storage, socket } = setup({
+    "lernmi.token": "old",
+    "lernmi.snapshot": JSON.stringify(mine),
+  });
+  await socket().serverSays({ type: "welcome", token: "new", resumed: false });
+  await socket().serverSays({ type: "snapshot", snapshot: { format: 1, network: { epoch: 0 } } });
+  await socket().serverSays({ type: "error", field: "snapshot", message: "too big" });
+  assert.equal(connection.restoring, null);
+  assert.deepEqual(JSON.parse(storage.get("lernmi.snapshot")), mine);
+});
+
 test("a resumed session needs no restore", async () => {
   const { socket } = setup({ "lernmi.token": "T", "lernmi.snapshot": "{}" });
   await socket().serverSays({ type: "welcome", token: "T", resumed: true });
