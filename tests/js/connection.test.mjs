@@ -60,34 +60,33 @@ test("when the server no longer knows the token, the last snapshot is restored",
   assert.equal(storage.get("lernmi.token"), "new");
 });
 
+const MINE = { format: 1, network: { epoch: 12 } };
+const BLANK = { format: 1, network: { epoch: 0 } };
+
+/** A page whose session a new server does not know: welcomed, then sent its blank session. */
+async function restoringOnANewServer() {
+  const page = setup({ "lernmi.token": "old", "lernmi.snapshot": JSON.stringify(MINE) });
+  await page.socket().serverSays({ type: "welcome", token: "new", resumed: false });
+  assert.equal(page.connection.restoring, "blank");
+  await page.socket().serverSays({ type: "snapshot", snapshot: BLANK });
+  return page;
+}
+
 test("a new server's blank session never replaces the snapshot being restored", async () => {
-  const mine = { format: 1, network: { epoch: 12 } };
-  const { connection, storage, socket } = setup({
-    "lernmi.token": "old",
-    "lernmi.snapshot": JSON.stringify(mine),
-  });
-  await socket().serverSays({ type: "welcome", token: "new", resumed: false });
+  const { connection, storage, socket } = await restoringOnANewServer();
   assert.equal(connection.welcomes, 1);
-  assert.equal(connection.restoring, "blank");
-  await socket().serverSays({ type: "snapshot", snapshot: { format: 1, network: { epoch: 0 } } });
-  assert.deepEqual(JSON.parse(storage.get("lernmi.snapshot")), mine);
+  assert.deepEqual(JSON.parse(storage.get("lernmi.snapshot")), MINE);
   assert.equal(connection.restoring, "reply");
-  await socket().serverSays({ type: "snapshot", snapshot: { ...mine, restored: true } });
-  assert.deepEqual(JSON.parse(storage.get("lernmi.snapshot")), { ...mine, restored: true });
+  await socket().serverSays({ type: "snapshot", snapshot: { ...MINE, restored: true } });
+  assert.deepEqual(JSON.parse(storage.get("lernmi.snapshot")), { ...MINE, restored: true });
   assert.equal(connection.restoring, null);
 });
 
 test("a refused restore keeps the snapshot for the next try", async () => {
-  const mine = { format: 1, network: { epoch: 12 } };
-  const { connection, storage, socket } = setup({
-    "lernmi.token": "old",
-    "lernmi.snapshot": JSON.stringify(mine),
-  });
-  await socket().serverSays({ type: "welcome", token: "new", resumed: false });
-  await socket().serverSays({ type: "snapshot", snapshot: { format: 1, network: { epoch: 0 } } });
+  const { connection, storage, socket } = await restoringOnANewServer();
   await socket().serverSays({ type: "error", field: "snapshot", message: "too big" });
   assert.equal(connection.restoring, null);
-  assert.deepEqual(JSON.parse(storage.get("lernmi.snapshot")), mine);
+  assert.deepEqual(JSON.parse(storage.get("lernmi.snapshot")), MINE);
 });
 
 test("a resumed session needs no restore", async () => {
