@@ -567,10 +567,7 @@ def test_explain_shows_numbers_on_a_large_network_and_leave_changes_nothing(tab:
     assert "sensitivity δ = " in (page.text_content("#explain_lines") or "")
     page.keyboard.press("Escape")
     assert page.is_hidden("#explain")
-    page.wait_for_function(  # the links are drawn as before
-        f"([id, before]) => ({_PIXELS_JS})(id) === before",
-        arg=["net", base64.b64encode(before).decode()],
-    )
+    _shows(page, "net", before)  # the links are drawn as before
     assert page.text_content("#play") == "Play"  # it was paused: it stays paused
     assert page.evaluate(network) == weights  # the network is as it was
     assert tab.errors == []
