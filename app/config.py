@@ -28,7 +28,16 @@ REGRESSION_DATASETS = (
 # What a change of each field does to a running session (TF Playground's rules, except that the
 # learning rate, the regularization rate and the optimizer keep the network).
 DATA_FIELDS = frozenset(
-    {"problem", "dataset", "reg_dataset", "n_classes", "noise", "perc_train", "all_train"}
+    {
+        "problem",
+        "dataset",
+        "reg_dataset",
+        "n_classes",
+        "noise",
+        "perc_train",
+        "all_train",
+        "data_seed",
+    }
 )
 NETWORK_FIELDS = frozenset(
     {"activation", "regularization", "batch_size", "network_shape", "features", "init_zero", "loss"}

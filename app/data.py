@@ -68,12 +68,20 @@ def build(
     )
 
 
+# A regression label may lie in ±2: reg-plane's own labels reach ±1.8 at noise 50 (its plane
+# maps [-10, 10] to [-1, 1], and noise shifts each coordinate by up to 3), so every set the
+# page generates, and every point drawn beside it, is accepted.
+REGRESSION_LABEL_LIMIT = 2.0
+
+
 def label_problem(label: float, problem: str, n_classes: int) -> str | None:
     """Why `label` cannot label a point of this problem and class count, or None if it can."""
     if not math.isfinite(label):
         return "the label is not a finite number"
     if problem == "regression":
-        return None if -1 <= label <= 1 else f"label {label:g} is not a value from -1 to 1"
+        limit = REGRESSION_LABEL_LIMIT
+        fits = -limit <= label <= limit
+        return None if fits else f"label {label:g} is not a value from {-limit:g} to {limit:g}"
     if n_classes > 2:
         fits = label == int(label) and 0 <= label < n_classes
         return None if fits else f"label {label:g} is not a class from 0 to {n_classes - 1}"

@@ -10,9 +10,10 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError,
 from starlette import status
 
 from app.config import InputError
+from engine.datasets import POINT_LIMIT
 
 WEIGHT_LIMIT = 100.0  # |weight| and |bias| a client may set by hand
-COORDINATE_LIMIT = 6.0  # points live in TF's domain [-6, 6]²
+COORDINATE_LIMIT = POINT_LIMIT  # a point's x and y; the view is TF's [-6, 6]²
 
 # Close codes, by name (docs/protocol.md lists them with their reasons).
 CLOSE_BUSY = status.WS_1013_TRY_AGAIN_LATER  # max_sessions reached
@@ -24,11 +25,22 @@ class _Message(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
 
 
+CONFIG_KEYS = 32  # more keys than Config has fields: a change names each at most once
+
+
 class ConfigChange(_Message):
     """Change any configuration fields; the rest stay."""
 
     type: Literal["config"]
-    changes: dict[str, Any] = Field(min_length=1)
+    changes: dict[str, Any] = Field(min_length=1, max_length=CONFIG_KEYS)
+
+
+class Link(_Message):
+    """Open a link: the default configuration with these fields; a field that cannot apply is
+    skipped and reported, the others still apply."""
+
+    type: Literal["link"]
+    changes: dict[str, Any] = Field(max_length=CONFIG_KEYS)
 
 
 class Play(_Message):
@@ -177,6 +189,7 @@ class Restore(_Message):
 
 ClientMessage = Annotated[
     ConfigChange
+    | Link
     | Play
     | Pause
     | Step

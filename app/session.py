@@ -106,13 +106,41 @@ class Session:
         return handler(message)
 
     def _on_config(self, message: protocol.ConfigChange) -> Reply:
+        return self._become(self._changed(self.config, message.changes))
+
+    def _on_link(self, message: protocol.Link) -> Reply:
+        # TF: what a link leaves out is the default, and a link without a seed draws one.
+        config = Config(seed=new_seed())
+        ignored = []
+        for name, value in message.changes.items():
+            try:
+                candidate = self._changed(config, {name: value})
+                if candidate.active_dataset == OWN and self.own is None:
+                    raise InputError(
+                        name, "a link carries no points: the model file does (Share, Export model)"
+                    )
+                config = candidate
+            except InputError as error:
+                ignored.append({"field": name, "message": error.message})
+        reply = self._become(config)
+        notice = {"type": "link_ignored", "ignored": ignored}
+        return Reply([*reply.messages, notice] if ignored else reply.messages, frame=True)
+
+    def _changed(self, config: Config, changes: dict[str, Any]) -> Config:
+        """`config` with `changes`, checked whole and against the server's limits."""
         try:
-            config = Config.model_validate({**self.config.model_dump(), **message.changes})
+            changed = Config.model_validate({**config.model_dump(), **changes})
         except ValidationError as error:
             raise protocol.validation_error(error, "changes") from None
-        config.check_limits(self.settings)
+        changed.check_limits(self.settings)
+        return changed
+
+    def _become(self, config: Config) -> Reply:
+        """Take `config`, rebuilding the data and the network only where it changed."""
         changed = {
-            name for name in message.changes if getattr(config, name) != getattr(self.config, name)
+            name
+            for name in Config.model_fields
+            if getattr(config, name) != getattr(self.config, name)
         }
         if changed & (DATA_FIELDS | NETWORK_FIELDS | {"seed"}):
             own = self.own

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.data import label_problem
+from app.protocol import COORDINATE_LIMIT
 
-COORDINATE = 6.0  # the plane the playground shows: x and y in [-6, 6]
 HEADER = ("x", "y", "label")
 
 
@@ -78,9 +78,11 @@ def parse(data: bytes, problem: str, max_points: int) -> Points:
             errors.append({"line": line, "reason": reason})
             continue
         x, y, label = (v for v in values if v is not None)
-        outside = [f"{n} {v:g}" for n, v in (("x", x), ("y", y)) if abs(v) > COORDINATE]
+        outside = [f"{n} {v:g}" for n, v in (("x", x), ("y", y)) if abs(v) > COORDINATE_LIMIT]
         if outside:
-            reason = f"{' and '.join(outside)} outside -6 to 6"
+            reason = (
+                f"{' and '.join(outside)} outside {-COORDINATE_LIMIT:g} to {COORDINATE_LIMIT:g}"
+            )
             errors.append({"line": line, "reason": reason})
             continue
         parsed.append((line, x, y, label))

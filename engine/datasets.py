@@ -20,6 +20,10 @@ Problem = Literal["classification", "regression"]
 
 MAX_POINTS = 100_000
 MAX_NOISE = 0.5  # TF's noise slider goes to 50 and is used as noise/100
+# Every point lies in [-POINT_LIMIT, POINT_LIMIT]². The view is TF's [-6, 6]², but gauss, moons
+# and blobs reach past it (to about ±10 at noise 50) as in TF; their tails are clipped this far
+# out (some 9 standard deviations), so any generated set can be uploaded back.
+POINT_LIMIT = 20.0
 CLASSIFICATION_POINTS = 500  # TF's point counts
 REGRESSION_POINTS = 1200
 BLOB_RADIUS = 3.5  # blob centres sit on this circle, inside the [-6, 6]² view with room for spread
@@ -220,7 +224,8 @@ def generate(
             f"n_classes for dataset {name!r} must be an integer from 2 to {spec.max_classes}, "
             f"not {n_classes!r}"
         )
-    return spec.generator(int(n_points), float(noise), make_rng(seed), int(n_classes))
+    points, labels = spec.generator(int(n_points), float(noise), make_rng(seed), int(n_classes))
+    return np.clip(points, -POINT_LIMIT, POINT_LIMIT), labels
 
 
 def split(

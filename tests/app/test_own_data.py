@@ -12,6 +12,7 @@ from app.config import Config, InputError
 from app.main import create_app
 from app.session import Session
 from app.settings import Settings
+from engine.datasets import DATASETS
 
 ALL_FEATURES = ["x", "y", "xSquared", "ySquared", "xTimesY", "sinX", "sinY", "cosX", "cosY"]
 
@@ -42,13 +43,13 @@ def test_zero_and_one_are_two_classes_and_more_classes_are_counted():
 
 
 def test_every_bad_row_is_reported_with_its_line_and_reason():
-    text = b"x,y,label\n1,1,1\n2,oops,1\n3,3\n7,0,-1\n0,0,5\n1,2,-1\n"
+    text = b"x,y,label\n1,1,1\n2,oops,1\n3,3\n21,0,-1\n0,0,5\n1,2,-1\n"
     with pytest.raises(upload.CsvError) as caught:
         upload.parse(text, "classification", 100)
     assert caught.value.errors == [
         {"line": 3, "reason": "y is not a number"},
         {"line": 4, "reason": "expected 3 columns (x, y, label), found 2"},
-        {"line": 5, "reason": "x 7 outside -6 to 6"},
+        {"line": 5, "reason": "x 21 outside -20 to 20"},
         {"line": 6, "reason": "label 5 is not +1 or -1 (two classes)"},
     ]
 
@@ -60,7 +61,7 @@ def test_every_bad_row_is_reported_with_its_line_and_reason():
         (b"a,b,c\n1,1,1\n", "classification", "the header must be x, y, label, not a, b, c"),
         (b"1,1,1\n" * 4, "classification", "the file has 4 points; a session holds at most 3"),
         (b"\xff\xfe", "classification", "the file is not UTF-8 text"),
-        (b"0,0,1.5\n", "regression", "label 1.5 is not a value from -1 to 1"),
+        (b"0,0,2.5\n", "regression", "label 2.5 is not a value from -2 to 2"),
         (b"0,0,nan\n", "regression", "label is not a number"),
     ],
 )
@@ -193,3 +194,29 @@ def test_a_session_with_no_points_is_not_diverged_and_trains_once_points_come():
     _send(session, type="play")
     assert session.playing
     assert session.train(1) == 1
+
+
+def _every_generated_set():
+    """(dataset, noise, class count) for every dataset, noise step and class count it takes."""
+    for name, spec in DATASETS.items():
+        for noise in range(0, 51, 5):
+            for k in range(2, spec.max_classes + 1) if spec.problem == "classification" else [2]:
+                yield name, spec.problem, noise, k
+
+
+@pytest.mark.parametrize(("dataset", "problem", "noise", "k"), list(_every_generated_set()))
+def test_every_generated_set_is_a_set_the_server_accepts_back(dataset, problem, noise, k):
+    field = "dataset" if problem == "classification" else "reg_dataset"
+    session = _session(problem=problem, noise=noise, n_classes=k, **{field: dataset})
+    points = np.column_stack([session.data.points, np.asarray(session.data.labels)])
+    _send(session, type="set_points", points=points.tolist(), n_classes=k)  # as a download
+    assert session.config.active_dataset == "own"
+    assert np.array_equal(session.data.points, points[:, :2])
+    assert np.array_equal(np.asarray(session.data.labels, dtype=float), points[:, 2])
+
+
+def test_a_point_drawn_on_the_noisiest_reg_plane_is_accepted():
+    session = _session(problem="regression", reg_dataset="reg-plane", noise=50)
+    assert np.abs(np.asarray(session.data.labels)).max() > 1  # the dataset's own labels pass ±1
+    _send(session, type="add_points", points=[[5.9, 5.9, -1.0]])
+    assert len(session.data.points) == 1201

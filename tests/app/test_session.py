@@ -341,7 +341,7 @@ def test_multi_class_frames_carry_one_probability_map_per_class():
         ({"type": "set_weight", "link": "nope", "value": 1}, "link", "does not exist"),
         ({"type": "set_bias", "neuron": "9:9", "value": 1}, "neuron", "does not exist"),
         ({"type": "speed", "epochs_per_frame": 5000}, "epochs_per_frame", "1 to 1000"),
-        ({"type": "add_points", "points": [[9, 0, 1]]}, "points.0.0", "less than or equal to 6"),
+        ({"type": "add_points", "points": [[21, 0, 1]]}, "points.0.0", "less than or equal to 20"),
         ({"type": "add_points", "points": [[1, 0, 0.5]]}, "points", "+1 or -1"),
         ({"type": "explain", "index": 500}, "index", "index: 0 to 499"),
         ({"type": "regenerate_now"}, "type", "regenerate, remove_point"),
@@ -379,3 +379,52 @@ def test_points_past_the_limit_are_refused():
     _send(session, type="add_points", points=[[0, 0, 1]])
     with pytest.raises(InputError, match="at most 501 points"):
         _send(session, type="add_points", points=[[1, 1, 1]])
+
+
+def test_a_link_keeps_every_valid_key_and_reports_each_one_it_ignores():
+    session = _session(learning_rate=0.3)
+    link = {"activation": "softmax", "network_shape": [9, 2], "dataset": "xor", "noise": 20}
+    reply = _send(session, type="link", changes=link)
+    assert [m["type"] for m in reply.messages] == ["state", "snapshot", "link_ignored"]
+    ignored = reply.messages[-1]["ignored"]
+    assert [i["field"] for i in ignored] == ["activation", "network_shape"]
+    assert "relu" in ignored[0]["message"]
+    assert "1 to 8 neurons" in ignored[1]["message"]
+    c = session.config
+    assert (c.dataset, c.noise, c.activation, c.network_shape) == ("xor", 20, "tanh", [4, 2])
+    assert c.learning_rate == 0.03  # what a link leaves out is the default, not the tab's
+
+
+def test_a_link_is_read_in_order_so_a_key_that_conflicts_with_an_earlier_one_is_ignored():
+    session = _session()
+    changes = {"problem": "regression", "loss": "cross_entropy", "seed": "0.25"}
+    reply = _send(session, type="link", changes=changes)
+    assert [i["field"] for i in reply.messages[-1]["ignored"]] == ["loss"]
+    assert (session.config.problem, session.config.seed) == ("regression", "0.25")
+
+
+def test_a_link_to_own_points_in_a_tab_without_them_says_the_model_file_carries_them():
+    session = _session()
+    reply = _send(session, type="link", changes={"dataset": "own", "seed": "0.5"})
+    assert "model file" in reply.messages[-1]["ignored"][0]["message"]
+    assert session.config.dataset == "circle"
+
+
+def test_the_same_link_twice_changes_nothing_the_second_time():
+    session = _session()
+    _send(session, type="link", changes={"seed": "0.5", "network_shape": [3]})
+    _send(session, type="step")
+    weights = session.net.parameters.values.copy()
+    reply = _send(session, type="link", changes={"seed": "0.5", "network_shape": [3]})
+    assert [m["type"] for m in reply.messages] == ["state", "snapshot"]
+    assert session.net.epoch == 1
+    assert np.array_equal(session.net.parameters.values, weights)
+
+
+def test_a_data_seed_gives_the_points_regenerate_gave():
+    session = _session()
+    _send(session, type="regenerate")
+    regenerated, data_seed = session.data.points.copy(), session.config.data_seed
+    other = _session()
+    _send(other, type="config", changes={"data_seed": data_seed})
+    assert np.array_equal(other.data.points, regenerated)
