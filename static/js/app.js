@@ -2,7 +2,7 @@
 // frame as it comes, docs/protocol.md), and one requestAnimationFrame loop draws the latest.
 
 import { Connection, memoryStorage } from "./connection.js";
-import { parseHash, serializeHash } from "./hash.js";
+import { hashKey, parseHash, serializeHash } from "./hash.js";
 import { radioGroup } from "./radios.js";
 import { Cards } from "./cards.js";
 import { LossChart } from "./chart.js";
@@ -71,17 +71,42 @@ const stats = {
 };
 window.lernmi = stats;
 const view = {
-  ui: { showTestData: false, discretize: false },
+  ui: { showTestData: false, discretize: false, sensitivity: false },
   hidden: [],
-  sensitivity: false,
   hover: null, // a hidden neuron's id while the pointer is on it: the big map shows its output
   explained: null, // the index of the point explain mode is explaining: ringed on the output
 };
 
-const link = parseHash(location.hash);
+// The hash is the configuration: the page opens it, and opens it again whenever it changes
+// (edited in the address bar, an in-page link); the page writes it back after every state.
+let link = parseHash(location.hash);
 Object.assign(view.ui, link.ui);
 view.hidden = link.hidden;
 let linkApplied = false;
+
+function openLink() {
+  if (Object.keys(link.config).length) connection.send({ type: "link", changes: link.config });
+}
+
+window.addEventListener("hashchange", () => {
+  link = parseHash(location.hash);
+  Object.assign(view.ui, link.ui);
+  view.hidden = link.hidden;
+  hideControls();
+  openLink();
+  store.dirty = true;
+});
+
+function writeHash() {
+  if (store.state) history.replaceState(null, "", serializeHash(store.state.config, view.ui, view.hidden));
+  linkHere();
+}
+
+/** Say what went wrong, where the person will see it, until it no longer holds. */
+function tell(text) {
+  $("message").textContent = text;
+  $("message").hidden = !text;
+}
 
 const socketUrl = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws`;
 // A tab keeps its session's token and snapshot in sessionStorage: a reload gets the session back
@@ -92,17 +117,15 @@ const connection = new Connection(socketUrl, framed ? memoryStorage() : sessionS
   message(message) {
     if (message.type === "welcome") {
       Object.assign(store, { state: null, frame: null, drawn: null, acked: null });
-      if (!linkApplied && Object.keys(link.config).length) {
-        connection.send({ type: "config", changes: link.config });
-      }
+      if (!linkApplied) openLink();
       linkApplied = true;
     } else if (message.type === "state") {
       if (explainer.active && store.state) explainer.clear(); // new data or a new network
       store.state = message;
       chart.reset(message.history);
       showControls(message);
-      history.replaceState(null, "", serializeHash(message.config, view.ui, view.hidden));
-      linkHere();
+      writeHash();
+      tell(""); // a change went through: what was wrong before no longer holds
       store.dirty = true;
     } else if (message.type === "weights" && store.state) {
       store.state.network.values = message.values;
@@ -111,8 +134,15 @@ const connection = new Connection(socketUrl, framed ? memoryStorage() : sessionS
       share.received(message.snapshot);
     } else if (message.type === "trace") {
       explainer.load(message);
+    } else if (message.type === "link_ignored") {
+      const parts = message.ignored.map(({ field, message: why }) => {
+        const key = hashKey(field);
+        return `${key} (${why.replace(/^changes\.\w+: /, "")})`;
+      });
+      tell(`The link's ${parts.join("; ")} could not apply, so the default was kept.`);
     } else if (message.type === "error") {
-      $("status").textContent = message.message;
+      tell(message.message);
+      if (store.state) showControls(store.state); // every control back to what the session has
     }
   },
   frame(frame) {
@@ -156,7 +186,26 @@ function linkHere() {
 }
 
 // -- controls ----------------------------------------------------------------------------------
+/** A selector that finds the focused control again once the controls are rebuilt. */
+function focusKey(element) {
+  if (!element || element === document.body) return null;
+  if (element.id) return `#${CSS.escape(element.id)}`;
+  for (const name of ["data-feature", "aria-label"]) {
+    const value = element.getAttribute(name);
+    if (value) return `[${name}="${CSS.escape(value)}"]`;
+  }
+  return null;
+}
+
 function showControls(state) {
+  const focused = focusKey(document.activeElement);
+  showEachControl(state);
+  // A rebuilt button takes the focus of the one it replaces: the next key goes where it went.
+  const lost = !document.activeElement || document.activeElement === document.body;
+  if (focused && lost) document.querySelector(focused)?.focus();
+}
+
+function showEachControl(state) {
   const c = state.config;
   for (const id of ["activation", "regularization", "problem", "optimizer", "loss"]) $(id).value = c[id];
   $("learning_rate").value = String(c.learning_rate);
@@ -314,16 +363,16 @@ function bind() {
     send({ type: "confusion", show: $("confusion_box").open }),
   );
   $("regenerate").addEventListener("click", () => send({ type: "regenerate" }));
-  $("sensitivity").addEventListener("change", () => {
-    view.sensitivity = $("sensitivity").checked;
-    store.dirty = true;
-  });
-  $("show_test").checked = view.ui.showTestData;
-  $("discretize").checked = view.ui.discretize;
-  for (const [id, key] of [["show_test", "showTestData"], ["discretize", "discretize"]]) {
+  const flags = [
+    ["show_test", "showTestData"],
+    ["discretize", "discretize"],
+    ["sensitivity", "sensitivity"],
+  ];
+  for (const [id, key] of flags) {
+    $(id).checked = Boolean(view.ui[key]);
     $(id).addEventListener("change", () => {
       view.ui[key] = $(id).checked;
-      if (store.state) history.replaceState(null, "", serializeHash(store.state.config, view.ui, view.hidden));
+      writeHash();
       store.dirty = true;
     });
   }
@@ -386,7 +435,7 @@ function loop() {
       const start = performance.now();
       view.explained = explainer.active ? explainer.index : null;
       drawOutput($("heatmap"), store.frame, store.state, view);
-      drawNetwork($("net"), store.state, store.frame, view.sensitivity, explainer.focus() ?? cards.focus());
+      drawNetwork($("net"), store.state, store.frame, view.ui.sensitivity, explainer.focus() ?? cards.focus());
       chart.draw();
       showNumbers(store.frame.header, $);
       store.drawn = store.frame.header;
@@ -414,9 +463,11 @@ document.addEventListener("visibilitychange", () => {
 
 function hideControls() {
   document.body.classList.toggle("hide-text", Boolean(view.ui.hideText));
-  for (const name of view.hidden) {
-    const element = HIDABLE[name] && $(HIDABLE[name]);
-    if (element) (element.closest("label") ?? element).hidden = true;
+  // TF: hiding the train/test ratio hides the test loss too.
+  document.body.classList.toggle("hide-test", view.hidden.includes("percTrainData"));
+  for (const [name, id] of Object.entries(HIDABLE)) {
+    const element = $(id);
+    if (element) (element.closest("label") ?? element).hidden = view.hidden.includes(name);
   }
 }
 

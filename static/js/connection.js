@@ -9,6 +9,7 @@ const SNAPSHOT = "lernmi.snapshot";
 const BUSY = 1013; // the server holds its maximum of sessions
 const POLICY = 1008; // refused: a foreign page, or too many bad messages
 const RETRY_MS = [500, 1000, 2000, 5000, 10000]; // waits between reconnection attempts
+const WAITING_LIMIT = 100; // messages kept while the socket is down, sent when it is back
 
 /** Storage that lives as long as the page: for a frame (an embed), whose session should not
  * follow it to the next page that embeds the playground, nor fight the others for one token. */
@@ -41,6 +42,7 @@ export class Connection {
     // answer (a snapshot, or an error that leaves the stored one for the next try).
     this.restoring = null;
     this.welcomes = 0; // sessions joined, the first included
+    this.waiting = []; // what the person did while the socket was down
   }
 
   open() {
@@ -54,16 +56,27 @@ export class Connection {
     this.socket = socket;
   }
 
-  /** Send one message (an object) if the socket is open; returns whether it went. */
+  /** Send one message (an object); while the socket is down it waits, and goes (after the
+   * session is back) when the socket is. Returns whether it went now. */
   send(message) {
-    if (!this.socket || this.socket.readyState !== 1) return false;
-    this.socket.send(JSON.stringify(message));
+    if (this.isOpen()) {
+      this.socket.send(JSON.stringify(message));
+      return true;
+    }
+    if (this.waiting.length < WAITING_LIMIT) this.waiting.push(message);
+    return false;
+  }
+
+  /** Tell the server frame `number` is drawn: only then does the next one come. An ack never
+   * waits: the next connection numbers its own frames. */
+  ack(number) {
+    if (!this.isOpen()) return false;
+    this.socket.send(JSON.stringify({ type: "ack", frame: number }));
     return true;
   }
 
-  /** Tell the server frame `number` is drawn: only then does the next one come. */
-  ack(number) {
-    return this.send({ type: "ack", frame: number });
+  isOpen() {
+    return this.socket !== null && this.socket.readyState === 1;
   }
 
   close() {
@@ -99,6 +112,9 @@ export class Connection {
       this.restoring = null;
     }
     this.on.message?.(message);
+    if (message.type === "welcome") {
+      for (const waiting of this.waiting.splice(0)) this.send(waiting);
+    }
   }
 
   dropped(code, reason) {

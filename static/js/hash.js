@@ -28,23 +28,46 @@ const OURS = [
   ["optimizer", "optimizer", "string"],
   ["nClasses", "n_classes", "int"],
   ["allTrain", "all_train", "bool"],
+  ["dataSeed", "data_seed", "string"], // after Regenerate: the same points
 ];
+const UI_OURS = ["sensitivity"]; // the sensitivity view
 const CONFIG_FIELDS = [...FIELDS, ...AFTER_FEATURES, ...TAIL, ...OURS];
-const UI_KEYS = [...UI_FIRST, ...UI_LAST, ...UI_END];
+const UI_KEYS = [...UI_FIRST, ...UI_LAST, ...UI_END, ...UI_OURS];
 
 const bool = (text) => text !== "false"; // TF: any value but "false" is true
+const HIDE = "_hide"; // TF hides a control when NAME_hide is exactly "true"
 
+/** The hash key for a config field ("learning_rate" → "learningRate"), for telling a person
+ * which part of their link was ignored. */
+export function hashKey(field) {
+  return CONFIG_FIELDS.find(([, name]) => name === field)?.[0] ?? field;
+}
+
+/** A part of the hash decoded; a malformed escape (a lone "%") is kept as it was written. */
+function decode(text) {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+// A value that does not parse goes to the server as written, which names it and says what is
+// allowed; only an empty number is absent (as in TF).
 function read(kind, text) {
   switch (kind) {
     case "int":
     case "number": {
       const value = Number(text);
-      return text.trim() === "" || !Number.isFinite(value) ? undefined : value;
+      if (text.trim() === "") return undefined;
+      return Number.isFinite(value) ? value : text;
     }
     case "bool":
       return bool(text);
-    case "shape":
-      return text.trim() === "" ? [] : text.split(",").map(Number);
+    case "shape": {
+      const sizes = text.trim() === "" ? [] : text.split(",").map(Number);
+      return sizes.every(Number.isInteger) ? sizes : text;
+    }
     case "regularization":
       return text === "" ? "none" : text;
     default:
@@ -57,36 +80,33 @@ function write(kind, value) {
   return String(value);
 }
 
-/** {config, ui, hidden} from a hash ("#k=v&k=v" or "k=v&…"). Unknown keys are ignored;
- * values that are not numbers where numbers belong are dropped (the server checks ranges). */
+/** {config, ui, hidden} from a hash ("#k=v&k=v" or "k=v&…"): the config fields the link
+ * names (the rest are the defaults: the server's `link` message), display flags, and the
+ * controls it hides. Unknown keys are ignored, as in TF. */
 export function parseHash(hash) {
   const pairs = new Map();
   for (const part of hash.replace(/^#/, "").split("&")) {
     if (!part) continue;
     const at = part.indexOf("=");
-    const key = decodeURIComponent(at < 0 ? part : part.slice(0, at));
-    pairs.set(key, decodeURIComponent(at < 0 ? "" : part.slice(at + 1)));
+    pairs.set(decode(at < 0 ? part : part.slice(0, at)), decode(at < 0 ? "" : part.slice(at + 1)));
   }
   const config = {};
   for (const [key, field, kind] of CONFIG_FIELDS) {
     if (!pairs.has(key)) continue;
     const value = read(kind, pairs.get(key));
-    if (value !== undefined && !(Array.isArray(value) && value.some((n) => !Number.isInteger(n)))) {
-      config[field] = value;
-    }
+    if (value !== undefined) config[field] = value;
   }
-  const named = FEATURES.filter((name) => pairs.has(name));
-  if (named.length) {
-    // A feature absent from a link that names others keeps TF's default (x and y on).
-    config.features = FEATURES.filter((name) =>
-      pairs.has(name) ? bool(pairs.get(name)) : name === "x" || name === "y",
-    );
+  const hidden = [...pairs.keys()]
+    .filter((key) => key.endsWith(HIDE) && pairs.get(key) === "true")
+    .map((key) => key.slice(0, -HIDE.length));
+  // A feature absent from a link that names others keeps TF's default (x and y on); a hidden
+  // feature is no input at all (TF removes it).
+  const on = (name) => (pairs.has(name) ? bool(pairs.get(name)) : name === "x" || name === "y");
+  if (FEATURES.some((name) => pairs.has(name) || hidden.includes(name))) {
+    config.features = FEATURES.filter((name) => on(name) && !hidden.includes(name));
   }
   const ui = {};
   for (const key of UI_KEYS) if (pairs.has(key)) ui[key] = bool(pairs.get(key));
-  const hidden = [...pairs.keys()]
-    .filter((key) => key.endsWith("_hide") && bool(pairs.get(key)))
-    .map((key) => key.slice(0, -"_hide".length));
   return { config, ui, hidden };
 }
 
@@ -113,6 +133,7 @@ export function serializeHash(config, ui = {}, hidden = []) {
   fields(TAIL);
   flags(UI_END);
   fields(OURS);
-  hidden.forEach((name) => add(`${name}_hide`, true));
+  UI_OURS.filter((key) => ui[key]).forEach((key) => add(key, true));
+  hidden.forEach((name) => add(`${name}${HIDE}`, true));
   return `#${parts.join("&")}`;
 }

@@ -2,34 +2,21 @@
 
 import base64
 import http.server
-import os
 import signal
 import threading
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from app.serve import spawn
+from tests.browser.pages import Tab, new_tab
 from tests.waiting import CEILING_S
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = ROOT / "screenshots"  # ignored by git: look at them after a run
-# Chromium as root in a closed network: no sandbox, no background connections.
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 TF_LINK = (
     "#activation=tanh&batchSize=10&dataset=circle&regDataset=reg-plane&learningRate=0.03"
     "&regularizationRate=0&noise=0&networkShape=4,2&seed=0.59704&showTestData=false"
@@ -37,61 +24,6 @@ TF_LINK = (
     "&ySquared=false&cosX=false&sinX=false&cosY=false&sinY=false&collectStats=false"
     "&problem=classification&initZero=false&hideText=false"
 )
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    process, url = spawn()
-    yield url
-    process.send_signal(signal.SIGTERM)
-    process.wait(timeout=CEILING_S)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail("Debian's chromium is missing: `make test` installs it as root")
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        yield chromium
-        chromium.close()
-
-
-@dataclass
-class Tab:
-    """A page of the playground, and the errors its console reported."""
-
-    page: Page
-    base: str
-    errors: list[str] = field(default_factory=list)
-
-    def open(self, hash_: str = "") -> Page:
-        self.page.goto(f"{self.base}/{hash_}")
-        self.page.wait_for_function("document.querySelector('#status').textContent === 'live'")
-        self.page.wait_for_function("window.lernmi.framesDrawn > 0")
-        return self.page
-
-
-def _tab(browser: Browser, server: str, width: int, height: int, csp: bool = False) -> Tab:
-    """A new page. Playwright's waits on a JavaScript expression evaluate it with eval, which the
-    app's Content-Security-Policy forbids, so a tab bypasses the policy unless `csp`."""
-    viewport: ViewportSize = {"width": width, "height": height}
-    context = browser.new_context(viewport=viewport, bypass_csp=not csp)
-    context.set_default_timeout(CEILING_S * 1000)
-    page = context.new_page()
-    tab = Tab(page, server)
-    page.on("console", lambda m: tab.errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: tab.errors.append(str(e)))
-    return tab
-
-
-@pytest.fixture
-def tab(browser: Browser, server: str) -> Iterator[Tab]:
-    tab = _tab(browser, server, 1280, 800)
-    yield tab
-    tab.page.context.close()
 
 
 # A canvas's pixels leave the page as base64: a JSON array of 750,000 numbers takes seconds.
@@ -243,7 +175,7 @@ def test_the_sensitivity_view_redraws_the_links(tab: Tab) -> None:
 
 
 def test_a_phone_viewport_has_no_horizontal_scroll(browser: Browser, server: str) -> None:
-    tab = _tab(browser, server, 390, 844)
+    tab = new_tab(browser, server, 390, 844)
     page = tab.open()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert tab.errors == []
@@ -377,7 +309,7 @@ def test_dataset_thumbnails_pick_the_dataset_and_the_class_count(tab: Tab) -> No
 def test_axe_finds_no_accessibility_violations(
     browser: Browser, server: str, width: int, height: int
 ) -> None:
-    tab = _tab(browser, server, width, height)
+    tab = new_tab(browser, server, width, height)
     page = tab.open("#dataset=blobs&nClasses=3")
     page.wait_for_selector("#n_classes", state="visible")
     violations = Axe().run(page).response["violations"]
@@ -658,7 +590,7 @@ def test_drawn_points_survive_a_reload_on_a_server_that_forgot_the_session(tab: 
 def test_the_page_and_the_embed_play_under_the_content_security_policy(
     browser: Browser, server: str
 ) -> None:
-    tab = _tab(browser, server, 700, 450, csp=True)
+    tab = new_tab(browser, server, 700, 450, csp=True)
     page = tab.page
     for path in ["/", "/embed"]:
         page.goto(f"{server}{path}#seed=0.5")
@@ -723,7 +655,7 @@ def test_a_post_on_another_site_embeds_the_playground_and_it_trains(tab: Tab) ->
 def test_a_copied_link_opens_the_same_data_and_the_same_first_weights(
     browser: Browser, server: str
 ) -> None:
-    first = _tab(browser, server, 1280, 800)
+    first = new_tab(browser, server, 1280, 800)
     first.page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     page = first.open("#dataset=spiral&networkShape=5,3&seed=0.4242&noise=10")
     for _ in range(3):
@@ -736,7 +668,7 @@ def test_a_copied_link_opens_the_same_data_and_the_same_first_weights(
     page.click("#reset")  # the first weights again
     page.wait_for_function("document.querySelector('#epoch').textContent === '000,000'")
     _stored_epoch(page, 0)
-    second = _tab(browser, server, 1280, 800)
+    second = new_tab(browser, server, 1280, 800)
     other = second.page
     other.goto(link)
     # It starts on a blank session, then takes the link's settings.
@@ -754,7 +686,7 @@ def test_a_copied_link_opens_the_same_data_and_the_same_first_weights(
 def test_an_exported_model_imports_in_another_tab_bit_for_bit(
     browser: Browser, server: str
 ) -> None:
-    first = _tab(browser, server, 1280, 800)
+    first = new_tab(browser, server, 1280, 800)
     page = first.open("#seed=0.5&optimizer=adam")
     for _ in range(4):
         _step(page)
@@ -769,7 +701,7 @@ def test_an_exported_model_imports_in_another_tab_bit_for_bit(
         page.click("#export_png")
     assert Path(image.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert image.value.suggested_filename == "lernmi-output.png"
-    second = _tab(browser, server, 1280, 800)
+    second = new_tab(browser, server, 1280, 800)
     other = second.open("#seed=0.9")
     other.click("#share_button")
     other.set_input_files("#import_model", path)
@@ -794,7 +726,7 @@ def test_an_exported_model_imports_in_another_tab_bit_for_bit(
 def test_a_server_restart_loses_nothing_the_page_restores_its_network(browser: Browser) -> None:
     process, url = spawn()
     port = int(url.rsplit(":", 1)[1])
-    tab = _tab(browser, url, 1280, 800)
+    tab = new_tab(browser, url, 1280, 800)
     try:
         page = tab.open("#seed=0.5&networkShape=3,3&optimizer=adam")
         for _ in range(3):

@@ -135,6 +135,19 @@ test("acks name the frame drawn; nothing is sent on a closed socket", () => {
   assert.equal(connection.ack(5), false);
 });
 
+test("what the person does while the socket is down is sent once the session is back", async () => {
+  const { connection, socket } = setup({ "lernmi.token": "T" });
+  await socket().serverSays({ type: "welcome", token: "T", resumed: true });
+  socket().readyState = 3;
+  socket().onclose({ code: 1006, reason: "" });
+  assert.equal(connection.send({ type: "step" }), false);
+  assert.equal(connection.ack(7), false); // an ack never waits: frames are numbered anew
+  connection.open();
+  assert.deepEqual(socket().sent, []);
+  await socket().serverSays({ type: "welcome", token: "T", resumed: true });
+  assert.deepEqual(socket().sent, [{ type: "step" }]);
+});
+
 test("memory storage keeps items for the page's life only", () => {
   const storage = memoryStorage();
   assert.equal(storage.getItem("lernmi.token"), null);

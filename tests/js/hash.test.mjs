@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { parseHash, serializeHash } from "../../static/js/hash.js";
+import { hashKey, parseHash, serializeHash } from "../../static/js/hash.js";
 
 // A real TF Playground link, from its issue tracker (shared/reference/tf-playground.md).
 const TF_LINK =
@@ -82,6 +82,39 @@ test("NAME_hide keys list the controls an embed hides", () => {
   assert.ok(serializeHash({}, {}, ["playButton"]).endsWith("&playButton_hide=true"));
 });
 
-test("unknown keys and numbers that are not numbers are ignored", () => {
-  assert.deepEqual(parseHash("#colour=red&batchSize=ten&learningRate=&networkShape=4,x").config, {});
+test("unknown keys are ignored; a value that does not parse goes to the server as written", () => {
+  assert.deepEqual(parseHash("#colour=red&batchSize=ten&learningRate=&networkShape=4,x").config, {
+    batch_size: "ten",
+    network_shape: "4,x",
+  });
+});
+
+test("a malformed escape is kept as written instead of breaking the page", () => {
+  assert.equal(parseHash("#seed=100%").config.seed, "100%");
+  assert.equal(parseHash("#seed=a%2Cb").config.seed, "a,b");
+});
+
+test("TF hides a control only for exactly true, and a hidden feature is no input", () => {
+  const { config, hidden } = parseHash(
+    "#x=true&y=true&xTimesY=true&xSquared=true&xTimesY_hide=true&xSquared_hide=true&noise_hide=1",
+  );
+  assert.deepEqual(hidden, ["xTimesY", "xSquared"]);
+  assert.deepEqual(config.features, ["x", "y"]);
+  assert.deepEqual(parseHash("#x_hide=true").config.features, ["y"]);
+});
+
+test("the data seed after Regenerate and the sensitivity view travel in the link", () => {
+  const hash = serializeHash({ seed: "0.5", data_seed: "0.77" }, { sensitivity: true });
+  assert.ok(hash.includes("&dataSeed=0.77"));
+  assert.ok(hash.endsWith("&sensitivity=true"));
+  const { config, ui } = parseHash(hash);
+  assert.equal(config.data_seed, "0.77");
+  assert.equal(ui.sensitivity, true);
+  assert.ok(!serializeHash({ seed: "0.5" }, {}).includes("sensitivity"));
+});
+
+test("each config field has the key a link spells it with", () => {
+  assert.equal(hashKey("learning_rate"), "learningRate");
+  assert.equal(hashKey("network_shape"), "networkShape");
+  assert.equal(hashKey("data_seed"), "dataSeed");
 });

@@ -1,0 +1,129 @@
+"""Round trips of the page's links in headless Chromium: a link means exactly what it says, a
+bad key is named and skipped, the hash applies whenever it changes, a refused change leaves
+every control true, and what the person did while the socket was down still happens."""
+
+from typing import Any
+
+from playwright.sync_api import Browser, Page
+
+from tests.browser.pages import Tab
+from tests.browser.test_page import _pixels, _shows, _step
+
+SNAPSHOT = "JSON.parse(sessionStorage.getItem('lernmi.snapshot'))"
+
+
+def _config(page: Page, key: str) -> object:
+    """A field of the configuration the page holds for its session (from its last snapshot)."""
+    return page.evaluate(f"{SNAPSHOT}.config.{key}")
+
+
+def _settled(page: Page, condition: str) -> None:
+    """Wait until the stored configuration `config` satisfies `condition` (JavaScript) and the
+    picture is drawn from the session's current state."""
+    page.wait_for_function(
+        f"(() => {{ const config = {SNAPSHOT}?.config; return config && ({condition}); }})()"
+        " && window.lernmi.current"
+    )
+
+
+def test_a_bad_key_in_a_link_is_named_and_skipped_and_every_other_key_applies(tab: Tab) -> None:
+    page = tab.open("#activation=softmax&networkShape=9,2&dataset=xor&noise=20&seed=0.5")
+    _settled(page, "config.dataset === 'xor'")
+    assert _config(page, "noise") == 20
+    assert _config(page, "activation") == "tanh"  # the default, where the link's could not apply
+    assert _config(page, "network_shape") == [4, 2]
+    message = page.text_content("#message") or ""
+    assert "activation" in message
+    assert "networkShape" in message
+    assert page.text_content("#status") == "live"
+    assert "dataset=xor" in page.evaluate("location.hash")
+    assert tab.errors == []
+
+
+def test_editing_the_hash_opens_it_and_absent_keys_are_the_defaults(tab: Tab) -> None:
+    page = tab.open("#seed=0.5&learningRate=0.3&dataset=gauss")
+    _settled(page, "config.dataset === 'gauss'")
+    page.evaluate("location.hash = '#seed=0.5&dataset=xor'")
+    _settled(page, "config.dataset === 'xor'")
+    assert _config(page, "learning_rate") == 0.03  # TF's default: the link did not name it
+    page.wait_for_function("document.querySelector('#learning_rate').value === '0.03'")
+    assert "learningRate=0.03" in page.evaluate("location.hash")
+
+
+def test_a_refused_change_leaves_every_control_showing_the_session(tab: Tab) -> None:
+    page = tab.open("#seed=0.5&dataset=blobs&nClasses=4&loss=cross_entropy")
+    _settled(page, "config.n_classes === 4")
+    page.select_option("#problem", "regression")
+    page.wait_for_function("!document.querySelector('#message').hidden")
+    assert "n_classes" in (page.text_content("#message") or "")
+    assert page.input_value("#problem") == "classification"  # what the session has
+    assert page.text_content("#status") == "live"  # the connection keeps its own place
+    page.select_option("#learning_rate", "0.1")  # a change that holds clears the message
+    page.wait_for_function("document.querySelector('#message').hidden")
+
+
+def test_a_link_made_after_regenerate_opens_the_same_points(tab: Tab, browser: Browser) -> None:
+    page = tab.open("#seed=0.5&dataset=spiral&noise=20")
+    _settled(page, "config.dataset === 'spiral'")
+    page.click("#regenerate")
+    _settled(page, "config.data_seed !== null")
+    assert "dataSeed=" in page.evaluate("location.hash")
+    before = _pixels(page, "heatmap")
+    other = browser.new_context(viewport={"width": 1280, "height": 800}, bypass_csp=True)
+    fresh = other.new_page()
+    fresh.goto(page.url)
+    _settled(fresh, f"config.data_seed === {_config(page, 'data_seed')!r}")
+    _shows(fresh, "heatmap", before)  # same points, same first weights, same map
+    other.close()
+
+
+def test_hidden_features_are_not_inputs_and_a_lone_percent_does_not_break_the_page(
+    tab: Tab,
+) -> None:
+    page = tab.open("#x=true&y=true&xTimesY=true&xTimesY_hide=true&playButton_hide=1&seed=100%")
+    _settled(page, "config.seed === '100%'")
+    assert _config(page, "features") == ["x", "y"]
+    assert page.locator("#features [data-feature=xTimesY]").count() == 0
+    assert page.is_visible("#play")  # only exactly "true" hides, as in TF
+    assert tab.errors == []
+
+
+def test_the_sensitivity_view_survives_a_reload(tab: Tab) -> None:
+    page = tab.open("#seed=0.5")
+    page.keyboard.press("s")
+    page.wait_for_function("location.hash.includes('sensitivity=true')")
+    page.reload()
+    page.wait_for_function("window.lernmi.current")
+    assert page.is_checked("#sensitivity")
+
+
+def test_focus_stays_on_a_rebuilt_control(tab: Tab) -> None:
+    page = tab.open("#seed=0.5")
+    page.focus("[aria-label='Add a neuron in hidden layer 1']")
+    page.keyboard.press("Enter")
+    _settled(page, "config.network_shape[0] === 5")
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == (
+        "Add a neuron in hidden layer 1"
+    )
+    page.focus("#features [data-feature=xSquared]")
+    page.keyboard.press("Enter")
+    _settled(page, "config.features.includes('xSquared')")
+    assert page.evaluate("document.activeElement.dataset.feature") == "xSquared"
+
+
+def test_a_step_taken_while_the_connection_is_down_happens_when_it_is_back(tab: Tab) -> None:
+    routes: list[Any] = []
+
+    def through(route: Any) -> None:
+        route.connect_to_server()
+        routes.append(route)
+
+    tab.page.route_web_socket(lambda url: "/ws" in url, through)
+    page = tab.open("#seed=0.5")
+    _step(page)
+    welcomes = page.evaluate("window.lernmi.welcomes")
+    routes[-1].close(code=1006, reason="network gone")
+    page.wait_for_function("document.querySelector('#status').textContent !== 'live'")
+    page.click("#step")  # while the socket is down
+    page.wait_for_function(f"window.lernmi.welcomes > {welcomes}")
+    page.wait_for_function("document.querySelector('#epoch').textContent === '000,002'")
