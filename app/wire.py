@@ -70,6 +70,7 @@ def state(session: "Session") -> dict[str, Any]:
             "max_points": s.max_points,
             "max_fps": s.max_fps,
             "max_epochs_per_frame": s.max_epochs_per_frame,
+            "weight": protocol.WEIGHT_LIMIT,
         },
         "points": {
             "x": d.points[:, 0].tolist(),

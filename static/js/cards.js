@@ -134,19 +134,28 @@ export class Cards {
         this.redraw();
       }
     });
+    $("card_input").addEventListener("input", () => ($("card_error").hidden = true));
     $("card_input").addEventListener("keydown", (event) => {
       const editing = this.editing;
       if (event.key === "Enter") {
-        const value = Number($("card_input").value);
-        if (Number.isFinite(value)) {
-          this.send(
-            editing.kind === "weight"
-              ? { type: "set_weight", link: editing.id, value }
-              : { type: "set_bias", neuron: editing.id, value },
-          );
+        const text = $("card_input").value;
+        const value = Number(text);
+        const limit = this.get().state.limits.weight;
+        if (text.trim() === "" || !Number.isFinite(value) || Math.abs(value) > limit) {
+          // Said where it was typed; the card stays open for another number.
+          $("card_error").textContent = `A ${editing.kind} is a number from −${limit} to ${limit}.`;
+          $("card_error").hidden = false;
+          event.stopPropagation();
+          return;
         }
+        this.send(
+          editing.kind === "weight"
+            ? { type: "set_weight", link: editing.id, value }
+            : { type: "set_bias", neuron: editing.id, value },
+        );
       }
       if (event.key === "Enter" || event.key === "Escape") {
+        $("card_error").hidden = true;
         this.editing = null;
         $("card").hidden = true;
         event.stopPropagation();

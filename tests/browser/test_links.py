@@ -127,3 +127,36 @@ def test_a_step_taken_while_the_connection_is_down_happens_when_it_is_back(tab: 
     page.click("#step")  # while the socket is down
     page.wait_for_function(f"window.lernmi.welcomes > {welcomes}")
     page.wait_for_function("document.querySelector('#epoch').textContent === '000,002'")
+
+
+def test_a_weight_out_of_range_is_refused_at_the_card_that_took_it(tab: Tab) -> None:
+    page = tab.open("#seed=0.5")
+    _step(page)
+    page.focus("#net")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.activeElement.id === 'card_input'")
+    page.keyboard.press("Control+a")
+    page.keyboard.type("150")
+    page.keyboard.press("Enter")
+    page.wait_for_function("!document.getElementById('card_error').hidden")
+    assert "from −100 to 100" in (page.text_content("#card_error") or "")
+    assert page.evaluate("document.activeElement.id") == "card_input"  # still there to fix it
+    page.keyboard.press("Control+a")
+    page.keyboard.type("-3")
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.getElementById('card').hidden")
+    assert page.is_hidden("#card_error")
+
+
+def test_arrow_keys_on_the_layer_sliders_keep_their_focus(tab: Tab) -> None:
+    page = tab.open("#seed=0.5")
+    page.focus("#layers")
+    page.keyboard.press("ArrowRight")
+    _settled(page, "config.network_shape.length === 3")
+    assert page.evaluate("document.activeElement.id") == "layers"
+    slider = "Neurons in hidden layer 1"
+    page.focus(f"[aria-label='{slider}']")
+    page.keyboard.press("ArrowRight")
+    _settled(page, "config.network_shape[0] === 5")
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == slider
