@@ -2,19 +2,22 @@
 bad key is named and skipped, the hash applies whenever it changes, a refused change leaves
 every control true, and what the person did while the socket was down still happens."""
 
+from collections.abc import Callable
 from typing import Any
 
+import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.browser.pages import Tab
+from tests.browser.pages import Tab, new_tab
 from tests.browser.test_page import _pixels, _shows, _step
 
 SNAPSHOT = "JSON.parse(sessionStorage.getItem('lernmi.snapshot'))"
 
 
-def _config(page: Page, key: str) -> object:
-    """A field of the configuration the page holds for its session (from its last snapshot)."""
-    return page.evaluate(f"{SNAPSHOT}.config.{key}")
+def _config(page: Page, key: str) -> Any:
+    """A field of the configuration the page holds for its session (from its last snapshot), or
+    the whole configuration for ""."""
+    return page.evaluate(f"{SNAPSHOT}.config{'.' + key if key else ''}")
 
 
 def _settled(page: Page, condition: str) -> None:
@@ -160,3 +163,85 @@ def test_arrow_keys_on_the_layer_sliders_keep_their_focus(tab: Tab) -> None:
     page.keyboard.press("ArrowRight")
     _settled(page, "config.network_shape[0] === 5")
     assert page.evaluate("document.activeElement.getAttribute('aria-label')") == slider
+
+
+def _select(selector: str, value: str) -> Callable[[Page], object]:
+    return lambda page: page.select_option(selector, value)
+
+
+def _slide(selector: str, value: str) -> Callable[[Page], object]:
+    def slide(page: Page) -> None:
+        page.fill(selector, value)
+        page.dispatch_event(selector, "change")
+
+    return slide
+
+
+# Every control, set to something other than its default; the configuration field it writes.
+CONTROLS: dict[str, tuple[Callable[[Page], object], str]] = {
+    "learning rate": (_select("#learning_rate", "0.3"), "config.learning_rate === 0.3"),
+    "activation": (_select("#activation", "relu"), "config.activation === 'relu'"),
+    "regularization": (_select("#regularization", "L2"), "config.regularization === 'L2'"),
+    "regularization rate": (
+        _select("#regularization_rate", "0.01"),
+        "config.regularization_rate === 0.01",
+    ),
+    "problem": (_select("#problem", "regression"), "config.problem === 'regression'"),
+    "loss": (_select("#loss", "cross_entropy"), "config.loss === 'cross_entropy'"),
+    "optimizer": (_select("#optimizer", "adam"), "config.optimizer === 'adam'"),
+    "dataset": (
+        lambda page: page.click("#datasets button:has-text('xor')"),
+        "config.dataset === 'xor'",
+    ),
+    "class count": (_select("#n_classes", "3"), "config.n_classes === 3"),
+    "noise": (_slide("#noise", "25"), "config.noise === 25"),
+    "ratio": (_slide("#perc_train", "70"), "config.perc_train === 70"),
+    "batch size": (_slide("#batch_size", "20"), "config.batch_size === 20"),
+    "every point trains": (lambda page: page.check("#all_train"), "config.all_train"),
+    "layers": (_slide("#layers", "3"), "config.network_shape.length === 3"),
+    "neurons": (
+        lambda page: page.click("[aria-label='Add a neuron in hidden layer 1']"),
+        "config.network_shape[0] === 5",
+    ),
+    "feature": (
+        lambda page: page.click("#features [data-feature=xSquared]"),
+        "config.features.includes('xSquared')",
+    ),
+    "regenerate": (lambda page: page.click("#regenerate"), "config.data_seed !== null"),
+}
+
+
+@pytest.mark.parametrize("control", CONTROLS)
+def test_a_control_set_then_linked_opens_the_same_in_a_fresh_tab(
+    tab: Tab, browser: Browser, control: str
+) -> None:
+    action, holds = CONTROLS[control]
+    start = "#seed=0.5&dataset=spiral" if control == "class count" else "#seed=0.5"
+    page = tab.open(start)
+    _settled(page, "config.seed === '0.5'")
+    action(page)
+    _settled(page, holds)
+    config = _config(page, "")
+    other = new_tab(browser, tab.base, 1280, 800)
+    fresh = other.open(page.evaluate("location.hash"))
+    _settled(fresh, holds)
+    assert _config(fresh, "") == config  # the same configuration, field for field
+    _shows(fresh, "heatmap", _pixels(page, "heatmap"))  # the same points, the same network
+    assert other.errors == []
+    other.page.context.close()
+
+
+@pytest.mark.parametrize(
+    ("box", "key"),
+    [("show_test", "showTestData"), ("discretize", "discretize"), ("sensitivity", "sensitivity")],
+)
+def test_a_display_flag_set_then_linked_is_set_in_a_fresh_tab(
+    tab: Tab, browser: Browser, box: str, key: str
+) -> None:
+    page = tab.open("#seed=0.5")
+    page.check(f"#{box}")
+    page.wait_for_function(f"location.hash.includes('{key}=true')")
+    other = new_tab(browser, tab.base, 1280, 800)
+    fresh = other.open(page.evaluate("location.hash"))
+    assert fresh.is_checked(f"#{box}")
+    other.page.context.close()
