@@ -245,3 +245,66 @@ def test_a_display_flag_set_then_linked_is_set_in_a_fresh_tab(
     fresh = other.open(page.evaluate("location.hash"))
     assert fresh.is_checked(f"#{box}")
     other.page.context.close()
+
+
+TF_LINK = (
+    "#activation=tanh&batchSize=10&dataset=circle&regDataset=reg-plane&learningRate=0.03"
+    "&regularizationRate=0&noise=0&networkShape=4,2&seed=0.59704&showTestData=false"
+    "&discretize=false&percTrainData=50&x=true&y=true&xTimesY=false&xSquared=false"
+    "&ySquared=false&cosX=false&sinX=false&cosY=false&sinY=false&collectStats=false"
+    "&problem=classification&initZero=false&hideText=false"
+)
+# Links built from TF's keys, and what TF's state.ts makes of each: an unknown name keeps the
+# default, booleans are true unless "false", an empty networkShape is no hidden layer, a
+# control hides only for exactly "true", and a hidden feature is no input.
+TF_LINKS = [
+    (TF_LINK, {"activation": "tanh", "network_shape": [4, 2], "features": ["x", "y"]}),
+    (
+        "#dataset=spiral&networkShape=8,8,8&activation=relu&xSquared=true&sinX=true",
+        {
+            "dataset": "spiral",
+            "network_shape": [8, 8, 8],
+            "features": ["x", "y", "xSquared", "sinX"],
+        },
+    ),
+    (
+        "#problem=regression&regDataset=reg-gauss&networkShape=3&activation=linear",
+        {"problem": "regression", "reg_dataset": "reg-gauss", "activation": "linear"},
+    ),
+    ("#networkShape=", {"network_shape": []}),
+    ("#activation=softmax&dataset=moons&seed=0.1", {"activation": "tanh", "dataset": "moons"}),
+    (
+        "#learningRate=1&regularization=L1&regularizationRate=0.3",
+        {"learning_rate": 1, "regularization": "L1", "regularization_rate": 0.3},
+    ),
+    (
+        "#dataset=xor&noise=35&percTrainData=80&batchSize=25",
+        {"dataset": "xor", "noise": 35, "perc_train": 80, "batch_size": 25},
+    ),
+    ("#x=false&y=false&sinY=true&cosX=true", {"features": ["cosX", "sinY"]}),
+    ("#xSquared=true&xSquared_hide=true&x_hide=false", {"features": ["x", "y"]}),
+    ("#dataset=gauss&initZero=1", {"dataset": "gauss", "init_zero": True}),
+    ("#dataset=nowhere", {"dataset": "circle"}),
+    ("#problem=regression", {"problem": "regression", "reg_dataset": "reg-plane"}),
+    ("#playButton_hide=true&stepButton_hide=yes", {"network_shape": [4, 2]}),
+]
+
+
+@pytest.mark.parametrize(("hash_", "expected"), TF_LINKS)
+def test_tf_links_open_as_tf_opens_them(tab: Tab, hash_: str, expected: dict[str, Any]) -> None:
+    page = tab.open(hash_)
+    page.wait_for_function(
+        "(expected) => { const c = "
+        + SNAPSHOT
+        + "?.config; return c && window.lernmi.current && Object.entries(expected).every("
+        "([k, v]) => JSON.stringify(c[k]) === JSON.stringify(v)); }",
+        arg=expected,
+    )
+    for field in ("activation", "problem", "regularization"):
+        if field in expected:
+            assert page.input_value(f"#{field}") == expected[field]  # the control says so too
+    if "playButton_hide" in hash_:
+        assert page.is_hidden("#play")  # playButton_hide=true
+        assert page.is_visible("#step")  # stepButton_hide=yes: only exactly true hides
+    assert page.text_content("#status") == "live"
+    assert tab.errors == []
