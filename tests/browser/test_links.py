@@ -308,3 +308,21 @@ def test_tf_links_open_as_tf_opens_them(tab: Tab, hash_: str, expected: dict[str
         assert page.is_visible("#step")  # stepButton_hide=yes: only exactly true hides
     assert page.text_content("#status") == "live"
     assert tab.errors == []
+
+
+def test_hiding_the_ratio_hides_the_test_loss_as_in_tf(tab: Tab) -> None:
+    page = tab.open("#seed=0.5&percTrainData_hide=true")
+    assert page.is_hidden("#perc_train")
+    assert page.is_hidden("#test_loss")
+    assert page.is_visible("#train_loss")
+
+
+def test_the_embed_preview_follows_each_box_ticked(tab: Tab) -> None:
+    page = tab.open("#seed=0.5")
+    page.click("#share_button")
+    preview = page.frame_locator("#embed_preview")
+    preview.locator("#step").wait_for(state="visible")  # the preview is up, nothing hidden
+    page.check("#embed_hide input[value=stepButton]")
+    preview.locator("#step").wait_for(state="hidden")  # its hash changed: it applies it
+    page.uncheck("#embed_hide input[value=stepButton]")
+    preview.locator("#step").wait_for(state="visible")
