@@ -35,9 +35,13 @@ APP = "app.main:app"
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
-    """A socket bound to host:port that other processes may bind too (SO_REUSEPORT)."""
+    """A socket bound to host:port that other processes may bind too (SO_REUSEPORT).
+
+    Its protocol is IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY only on accepted sockets whose
+    protocol says TCP, and without it Nagle holds a reply's second small write until the client's
+    delayed ACK (~40 ms: a change answered with state, snapshot and frame took 43 ms, not 1)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     sock.bind((host, port))
