@@ -29,7 +29,7 @@ from starlette.websockets import (
 )
 from websockets.exceptions import WebSocketException
 
-from app import protocol
+from app import jsontext, protocol
 from app.config import InputError
 from app.limits import TokenBucket, WindowLimit
 from app.metrics import Metrics
@@ -49,7 +49,10 @@ def origin_allowed(websocket: WebSocket, settings: Settings) -> bool:
     origin = websocket.headers.get("origin")
     if origin is None or "*" in settings.allowed_origins or origin in settings.allowed_origins:
         return True
-    return urlsplit(origin).netloc == websocket.headers.get("host")
+    try:
+        return urlsplit(origin).netloc == websocket.headers.get("host")
+    except ValueError:  # not a URL ("http://["): no page's origin
+        return False
 
 
 @dataclass
@@ -341,8 +344,10 @@ class Connection:
         return True
 
     async def send_json(self, message: dict[str, Any]) -> None:
+        """Send a message as strict JSON (app/jsontext.py): what every browser can parse."""
+        text = jsontext.dumps(message)
         async with self.send_lock:
-            await self.websocket.send_json(message)
+            await self.websocket.send_text(text)
 
     async def close(self, code: int, reason: str) -> None:
         if self.websocket.application_state == WebSocketState.CONNECTED:
