@@ -251,6 +251,9 @@ class Connection:
                         await asyncio.wait_for(self.acked.wait(), patience)
                 async with session.lock:
                     if not session.playing:
+                        # Paused, or stopped by divergence: the frame that shows it goes out
+                        # (at speed "max" none may be on its way).
+                        self.frame_wanted.set()
                         break
                     # In slices, each a turn of the event loop, so other sockets get in between.
                     done = await self._run(

@@ -192,12 +192,13 @@ def test_2_a_non_finite_loss_in_the_history_is_refused(value):
 
 
 # -- 3. what the server sends: strict JSON, a diverged network as a state ----------------------
-def test_3_a_diverging_run_sends_only_strict_json_and_says_diverged():
+@pytest.mark.parametrize("speed", [20, "max"])
+def test_3_a_diverging_run_sends_only_strict_json_and_says_diverged(speed):
     with connected() as (c, _):
         c.ack()
         changes = {"problem": "regression", "learning_rate": 10, "activation": "relu"}
         c.send(type="config", changes=changes)
-        c.send(type="speed", epochs_per_frame=20)
+        c.send(type="speed", epochs_per_frame=speed)
         c.send(type="play")
         texts: list[str] = []
         while True:
