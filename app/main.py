@@ -26,6 +26,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 from threadpoolctl import threadpool_limits
 
 from app import export, restore, upload, ws
@@ -163,7 +164,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         """The network of a model file (a snapshot, as the page exports it), read whole (no
         further than max_message_bytes: BodyLimit) and checked; HTTPException 413 or 422 says
         what is wrong."""
-        body = await request.body()
+        try:
+            body = await request.body()
+        except ClientDisconnect:  # gone before the body it announced: no one to answer
+            raise HTTPException(400, "the client left before the end of the model") from None
         try:
             # Parsing and checking half a megabyte takes milliseconds: off the event loop.
             return await anyio.to_thread.run_sync(read_model, body)

@@ -78,15 +78,29 @@ class RedactTokens(logging.Filter):
 TOKEN = re.compile(r"token=[^&\s\"']+")
 
 
+class ClientFaults(logging.Filter):
+    """What a client did wrong is a warning, not a server error with a traceback: uvicorn logs a
+    WebSocket text message that is not UTF-8 as an exception (and closes it with 1007)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.getMessage() in CLIENT_FAULTS:
+            record.exc_info, record.exc_text = None, None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
+CLIENT_FAULTS = frozenset({"Invalid UTF-8 sequence received from client."})
+
+
 def log_config(level: str = "info") -> dict[str, Any]:
     """uvicorn's logging, with the time and the worker's pid on every line, and the app's own
     logger ("lernmi": sessions opened and closed, refusals, floods) beside its access log."""
     config: dict[str, Any] = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
     for formatter in config["formatters"].values():
         formatter["fmt"] = "%(asctime)s [%(process)d] " + formatter["fmt"]
-    config["filters"] = {"redact": {"()": RedactTokens}}
+    config["filters"] = {"redact": {"()": RedactTokens}, "client": {"()": ClientFaults}}
     for handler in config["handlers"].values():
-        handler["filters"] = ["redact"]
+        handler["filters"] = ["redact", "client"]
     config["loggers"]["lernmi"] = {
         "handlers": ["default"],
         "level": level.upper(),

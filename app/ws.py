@@ -322,8 +322,7 @@ class Connection:
         self.unacked = self.session.frame_number
         self.acked.clear()
         self.last_frame = time.monotonic()
-        async with self.send_lock:
-            await self.websocket.send_bytes(frame)
+        await self._send({"type": "websocket.send", "bytes": frame})
 
     # -- helpers --------------------------------------------------------------------------------
     def _ack(self, frame: int) -> None:
@@ -348,11 +347,18 @@ class Connection:
 
     async def send_json(self, message: dict[str, Any]) -> None:
         """Send a message as strict JSON (app/jsontext.py): what every browser can parse."""
-        text = jsontext.dumps(message)
-        async with self.send_lock:
-            await self.websocket.send_text(text)
+        await self._send({"type": "websocket.send", "text": jsontext.dumps(message)})
 
     async def close(self, code: int, reason: str) -> None:
         if self.websocket.application_state == WebSocketState.CONNECTED:
-            async with self.send_lock:
-                await self.websocket.close(code=code, reason=reason)
+            await self._send({"type": "websocket.close", "code": code, "reason": reason})
+
+    async def _send(self, message: dict[str, Any]) -> None:
+        """One ASGI send, one at a time. uvicorn refuses a send on a socket it has closed itself
+        (its client broke the protocol: text that is not UTF-8, a message too big) with a
+        RuntimeError: that client is gone, as any other that leaves."""
+        async with self.send_lock:
+            try:
+                await self.websocket.send(message)
+            except RuntimeError as error:
+                raise WebSocketDisconnect(1006, str(error)) from None

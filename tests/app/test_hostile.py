@@ -10,14 +10,18 @@ from typing import Any
 
 import numpy as np
 import pytest
+from anyio import CapacityLimiter
 from fastapi.testclient import TestClient
-from starlette.websockets import WebSocketDisconnect
+from starlette.websockets import WebSocketDisconnect, WebSocketState
 
 from app import frames, protocol, upload
 from app.config import Config, InputError
 from app.main import create_app
+from app.metrics import Metrics
 from app.session import Session
 from app.settings import Settings
+from app.store import Holder
+from app.ws import DISCONNECTED, Connection
 from engine import Network, explain
 from tests.app.test_ws import connected
 
@@ -489,3 +493,21 @@ def test_a_ping_id_is_bounded():
         with pytest.raises(InputError) as refused:
             _send(_session(), text)
         assert refused.value.field == "id"
+
+
+class _ClosedUnderUs:
+    """A socket uvicorn has closed itself (its client sent text that is not UTF-8)."""
+
+    application_state = WebSocketState.CONNECTED
+
+    async def send(self, message: Any) -> None:
+        raise RuntimeError("Unexpected ASGI message 'websocket.send', after 'websocket.close'.")
+
+
+def test_a_send_on_a_socket_the_server_closed_is_a_client_gone_not_a_traceback():
+    session = Session(Settings(), Config(seed="0.5"))
+    socket: Any = _ClosedUnderUs()
+    connection = Connection(socket, Holder(session), Settings(), CapacityLimiter(1), Metrics())
+    with pytest.raises(WebSocketDisconnect):
+        asyncio.run(connection.send_json({"type": "pong"}))
+    assert isinstance(WebSocketDisconnect(1006), DISCONNECTED)  # what a connection's run ends on
