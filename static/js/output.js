@@ -72,7 +72,7 @@ export function drawOutput(canvas, frame, state, view) {
   }
 }
 
-export const DIVERGED =
+const DIVERGED =
   "The network diverged: a training step made its loss infinite, so training stopped at the " +
   "last weights that were still numbers. Lower the learning rate and press Reset.";
 
