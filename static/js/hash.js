@@ -34,6 +34,18 @@ const UI_KEYS = [...UI_FIRST, ...UI_LAST, ...UI_END];
 
 const bool = (text) => text !== "false"; // TF: any value but "false" is true
 
+/** Percent-decoding that never throws: each run of %XX escapes that is UTF-8 is decoded, and
+ * what is not ("100%", "%ZZ", the bytes of a lone surrogate) stays as it was written. */
+function decode(text) {
+  return text.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => {
+    try {
+      return decodeURIComponent(run);
+    } catch {
+      return run;
+    }
+  });
+}
+
 function read(kind, text) {
   switch (kind) {
     case "int":
@@ -64,8 +76,8 @@ export function parseHash(hash) {
   for (const part of hash.replace(/^#/, "").split("&")) {
     if (!part) continue;
     const at = part.indexOf("=");
-    const key = decodeURIComponent(at < 0 ? part : part.slice(0, at));
-    pairs.set(key, decodeURIComponent(at < 0 ? "" : part.slice(at + 1)));
+    const key = decode(at < 0 ? part : part.slice(0, at));
+    pairs.set(key, decode(at < 0 ? "" : part.slice(at + 1)));
   }
   const config = {};
   for (const [key, field, kind] of CONFIG_FIELDS) {
