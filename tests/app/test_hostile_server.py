@@ -12,6 +12,7 @@ from websockets.exceptions import ConnectionClosedError, InvalidStatus
 from websockets.sync.client import ClientConnection, connect
 
 from app.serve import spawn
+from tests.waiting import CEILING_S
 
 
 @pytest.fixture(scope="module")
@@ -20,13 +21,13 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     process, url = spawn(log=log)
     yield url, log
     process.send_signal(signal.SIGTERM)
-    process.wait(timeout=20)
+    process.wait(timeout=CEILING_S)
 
 
 def _status(url: str, request: bytes, body: Iterator[bytes] | None = None) -> str:
     """The status line the server answers a raw HTTP request with ("" if it closes first)."""
     host, port = url.removeprefix("http://").split(":")
-    with socket.create_connection((host, int(port)), timeout=30) as sock:
+    with socket.create_connection((host, int(port)), timeout=CEILING_S) as sock:
         sock.sendall(request)
         try:
             for chunk in body or ():
@@ -50,7 +51,7 @@ def _chunked(count: int) -> Iterator[bytes]:
 
 def _read_until_closed(ws: ClientConnection) -> None:
     while True:
-        ws.recv(timeout=30)
+        ws.recv(timeout=CEILING_S)
 
 
 FORM = b"POST /api/data HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\n"
@@ -65,17 +66,17 @@ def test_hostile_requests_are_answered_and_leave_no_error_in_the_log(served):
     # A model that announces 100 bytes, sends 10 and goes.
     partial = b"POST /api/model HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n" + b"{" * 10
     host, port = url.removeprefix("http://").split(":")
-    with socket.create_connection((host, int(port)), timeout=30) as sock:
+    with socket.create_connection((host, int(port)), timeout=CEILING_S) as sock:
         sock.sendall(partial)
     oembed = b"GET /oembed?url=http://%5B HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
     assert _status(url, oembed) == "HTTP/1.1 404 Not Found"
     address = url.replace("http", "ws") + "/ws"
     with pytest.raises(InvalidStatus, match="403"):
-        connect(address, additional_headers={"Origin": "http://["}, open_timeout=30)
+        connect(address, additional_headers={"Origin": "http://["}, open_timeout=CEILING_S)
     closing: list[tuple[str | bytes, int]] = [(b"\xff\xfe", 1007), ("x" * (1024 * 1024 + 1), 1009)]
     for message, code in closing:
-        with connect(address, open_timeout=30, max_size=None) as ws:
-            ws.recv(timeout=30)  # welcome
+        with connect(address, open_timeout=CEILING_S, max_size=None) as ws:
+            ws.recv(timeout=CEILING_S)  # welcome
             ws.send(message, text=True)
             with pytest.raises(ConnectionClosedError) as closed:
                 _read_until_closed(ws)

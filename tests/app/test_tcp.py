@@ -4,6 +4,7 @@ import asyncio
 import socket
 
 from app.serve import listening_socket
+from tests.waiting import CEILING_S
 
 
 async def _accepted_nodelay() -> int:
@@ -20,7 +21,7 @@ async def _accepted_nodelay() -> int:
     server = await asyncio.start_server(accepted, sock=sock)
     async with server:
         _, writer = await asyncio.open_connection("127.0.0.1", port)
-        nodelay = await asyncio.wait_for(seen, timeout=30)
+        nodelay = await asyncio.wait_for(seen, timeout=CEILING_S)
         writer.close()
     return nodelay
 

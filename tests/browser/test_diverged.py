@@ -14,7 +14,9 @@ def test_a_diverged_network_is_said_in_words_and_reset_recovers_it(tab: Tab) -> 
     assert not page.is_visible("#diverged")  # nothing to say yet
     page.select_option("#speed", "max")
     page.click("#play")
-    page.wait_for_function(f"{ALERT}.textContent.includes('diverged')", timeout=30_000)
+    page.wait_for_function(
+        f"{ALERT}.textContent.includes('diverged')",
+    )
     text = page.text_content("#diverged") or ""
     assert "Lower the learning rate" in text
     assert "Reset" in text
