@@ -56,10 +56,11 @@ $(CHROMIUM):
 js: $(VENV)/.installed-test
 	$(BIN)/node --test tests/js/*.test.mjs
 
-## Print the engine's and the server's figures (see docs/performance.md)
+## Print the engine's and the server's figures (docs/performance.md, docs/security.md)
 bench: $(VENV)/.installed-run
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m benchmarks.engine
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m benchmarks.load
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m benchmarks.restore
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

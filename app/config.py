@@ -1,11 +1,12 @@
 """A session's configuration: TF Playground's parameters and ours, validated at the boundary."""
 
-from typing import Literal, Self
+from typing import Any, Literal, Self
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -53,11 +54,28 @@ class InputError(ValueError):
         self.message = message
 
 
+def input_error(error: ValidationError, prefix: str = "", skip: int = 0) -> InputError:
+    """The first problem pydantic found, as a field path under `prefix` and a sentence; `skip`
+    drops that many leading parts of pydantic's path (a union member's name, not a field)."""
+    first = error.errors(include_url=False)[0]
+    path = [prefix] if prefix else []
+    path += [str(part) for part in first["loc"][skip:]]
+    field = ".".join(path) or None
+    message = first["msg"].removeprefix("Value error, ")
+    return InputError(field, f"{field}: {message}" if field else message)
+
+
+def settings_of(info: ValidationInfo) -> Settings | None:
+    """The server's settings a validation was given as its context (their limits), if any."""
+    settings = info.context.get("settings") if isinstance(info.context, dict) else None
+    return settings if isinstance(settings, Settings) else None
+
+
 class Config(BaseModel):
     """Everything that defines a session's data and network. Names follow TF Playground's URL
     keys in snake case (`learningRate` → `learning_rate`)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     problem: Literal["classification", "regression"] = "classification"
     dataset: str = "circle"  # the classification dataset
@@ -97,9 +115,15 @@ class Config(BaseModel):
 
     @field_validator("network_shape")
     @classmethod
-    def _positive_layers(cls, shape: list[int]) -> list[int]:
+    def _layers(cls, shape: list[int], info: ValidationInfo) -> list[int]:
         if any(size < 1 for size in shape):
             raise ValueError("every hidden layer needs at least 1 neuron")
+        # The server's limits, which static bounds cannot know: Config.checked passes them.
+        settings = settings_of(info)
+        if settings is not None:
+            layers, neurons = settings.max_hidden_layers, settings.max_neurons
+            if len(shape) > layers or any(size > neurons for size in shape):
+                raise ValueError(f"at most {layers} hidden layers, each of 1 to {neurons} neurons")
         return shape
 
     @model_validator(mode="after")
@@ -132,18 +156,14 @@ class Config(BaseModel):
         outputs = self.n_classes if self.output_activation == "softmax" else 1
         return [len(self.features), *self.network_shape, outputs]
 
-    def check_limits(self, settings: Settings) -> None:
-        """The server's limits, which the model's static bounds cannot know."""
-        if len(self.network_shape) > settings.max_hidden_layers:
-            raise InputError(
-                "network_shape",
-                f"network_shape may have at most {settings.max_hidden_layers} hidden layers",
-            )
-        if any(size > settings.max_neurons for size in self.network_shape):
-            raise InputError(
-                "network_shape",
-                f"each hidden layer may have 1 to {settings.max_neurons} neurons",
-            )
+    @classmethod
+    def checked(cls, data: Any, settings: Settings, field: str = "") -> "Config":
+        """A configuration from a client, within this server's limits. InputError names the
+        first bad field, under `field` ("changes", "snapshot.config")."""
+        try:
+            return cls.model_validate(data, context={"settings": settings})
+        except ValidationError as error:
+            raise input_error(error, field) from None
 
 
 def config_schema(settings: Settings) -> dict[str, object]:

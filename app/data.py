@@ -88,12 +88,13 @@ def label_problem(label: float, problem: str, n_classes: int) -> str | None:
     return None if label in (-1.0, 1.0) else f"label {label:g} is not +1 or -1 (two classes)"
 
 
-def check_labels(labels: Array, config: Config) -> Array:
-    """Labels for own points, as the problem needs them: ±1, a class 0..k−1, or a value."""
+def check_labels(labels: Array, config: Config, field: str = "points") -> Array:
+    """Labels for own points, as the problem needs them: ±1, a class 0..k−1, or a value;
+    InputError names the first bad one as `field`[index]."""
     for index, label in enumerate(labels.tolist()):
         problem = label_problem(float(label), config.problem, config.n_classes)
         if problem is not None:
-            raise InputError("points", f"points[{index}]: {problem}")
+            raise InputError(field, f"{field}[{index}]: {problem}")
     if config.problem == "classification" and config.n_classes > 2:
         return labels.astype(np.int64)
     return labels.astype(np.float64)

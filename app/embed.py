@@ -16,7 +16,10 @@ def oembed_response(
     """The oEmbed answer for `url`, a page of the playground served at `base_url`; 404 for a URL
     of another site, or one that is not a playground page."""
     base = urlsplit(base_url)
-    link = urlsplit(url)
+    try:
+        link = urlsplit(url)
+    except ValueError:  # "http://[", a netloc that is no host: a link to nowhere
+        link = urlsplit("")
     if link.scheme not in ("http", "https") or link.netloc.lower() != base.netloc.lower():
         raise HTTPException(404, f"not a page of this site: only {base.netloc} links embed here")
     if (link.path or "/") not in PAGES:

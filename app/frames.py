@@ -12,25 +12,40 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from app import jsontext
+
 NEURON_GRID = 20  # cells per side of each hidden neuron's map: the page's thumbnails
 OUTPUT_GRID = 100  # cells per side of the output map: TF Playground's heatmap
 COMPRESSION = 1  # zlib level: maps are smooth, so the fastest level already shrinks them ~3×
 
 
 def quantize(values: NDArray[Any], low: float, high: float) -> NDArray[np.uint8]:
-    """Values in [low, high] as bytes 0..255 (clamped): the page's colour scale needs no more."""
+    """Values in [low, high] as bytes 0..255 (clamped; NaN, which has no place on the scale, is
+    the middle): the page's colour scale needs no more."""
     scaled = (np.asarray(values, dtype=np.float32) - low) * (255.0 / (high - low))
+    scaled = np.nan_to_num(scaled, nan=127.5, posinf=255.0, neginf=0.0)
     quantized: NDArray[np.uint8] = np.clip(np.rint(scaled), 0, 255).astype(np.uint8)
     return quantized
 
 
+def finite32(values: NDArray[Any]) -> NDArray[np.float32]:
+    """float32 numbers for a block, every one finite: beyond float32's range is its largest
+    (±3.4e38), NaN is 0. Only a diverged network has such numbers, and its frame says so."""
+    with np.errstate(over="ignore"):
+        wide = np.asarray(values, dtype=np.float32)
+    top = float(np.finfo(np.float32).max)
+    finite: NDArray[np.float32] = np.nan_to_num(wide, nan=0.0, posinf=top, neginf=-top)
+    return finite
+
+
 def encode(header: dict[str, Any], blocks: list[tuple[str, NDArray[Any], dict[str, Any]]]) -> bytes:
-    """A frame: `header` plus each (name, array, extra description) block, deflated together."""
+    """A frame: `header` (strict JSON) plus each (name, array, extra description) block, deflated
+    together."""
     described = [
         {"name": name, "dtype": str(array.dtype), "shape": list(array.shape), **extra}
         for name, array, extra in blocks
     ]
-    head = json.dumps({**header, "blocks": described}, separators=(",", ":")).encode()
+    head = jsontext.dumps({**header, "blocks": described}).encode("ascii")
     body = zlib.compress(
         b"".join(np.ascontiguousarray(a).tobytes() for _, a, _ in blocks), COMPRESSION
     )

@@ -19,16 +19,22 @@ from fastapi import (
     UploadFile,
     WebSocket,
 )
-from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, PlainTextResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from prometheus_client import CONTENT_TYPE_LATEST
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 from threadpoolctl import threadpool_limits
 
-from app import export, protocol, upload, wire, ws
+from app import export, restore, upload, ws
+from app.bodylimit import BodyLimit
 from app.config import InputError, config_schema
 from app.data import previews
 from app.embed import oembed_response
+from app.jsontext import StrictJSONResponse, loads
 from app.limits import WindowLimit
 from app.metrics import Metrics
 from app.settings import Settings
@@ -36,6 +42,7 @@ from app.store import SessionStore
 from engine import Network
 
 ROOT = Path(__file__).resolve().parent.parent
+FORM_ALLOWANCE = 16 * 1024  # bytes of a CSV upload's form beyond the file: boundaries, headers
 
 
 def _version() -> str:
@@ -71,7 +78,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             store.expire()
             ws.count_sessions(store, metrics)
 
-    app = FastAPI(title="Lernmi Playground", version=app_version, lifespan=lifespan)
+    app = FastAPI(
+        title="Lernmi Playground",
+        version=app_version,
+        lifespan=lifespan,
+        default_response_class=StrictJSONResponse,
+    )
     app.state.settings = settings
     app.state.store = store
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
@@ -93,6 +105,29 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             f"frame-ancestors {settings.frame_ancestors}",
         ]
     )
+
+    def body_limit(path: str) -> tuple[int, str]:
+        """The most bytes a request to `path` may send, and the sentence that refuses more."""
+        if path == "/api/data":
+            limit = settings.max_upload_bytes
+            return limit + FORM_ALLOWANCE, f"the file is over the limit of {limit} bytes"
+        limit = settings.max_message_bytes
+        what = "the model" if path.startswith("/api/model") else "the request"
+        return limit, f"{what} is over the limit of {limit} bytes"
+
+    app.add_middleware(BodyLimit, limit=body_limit)
+
+    # Errors are JSON from the one strict writer too (FastAPI's own would fail on a string it
+    # cannot encode).
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        return StrictJSONResponse(
+            {"detail": error.detail}, status_code=error.status_code, headers=error.headers
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, error: RequestValidationError) -> Response:
+        return StrictJSONResponse({"detail": jsonable_encoder(error.errors())}, status_code=422)
 
     @app.middleware("http")
     async def headers(
@@ -126,21 +161,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return config_schema(settings)
 
     async def model_of(request: Request) -> Network:
-        """The network of a model file (a snapshot, as the page exports it), read whole and
-        checked; HTTPException 413 or 422 says what is wrong."""
-        body = bytearray()
-        async for chunk in request.stream():
-            body += chunk
-            if len(body) > settings.max_message_bytes:
-                limit = settings.max_message_bytes
-                raise HTTPException(413, f"the model is over the limit of {limit} bytes")
+        """The network of a model file (a snapshot, as the page exports it), read whole (no
+        further than max_message_bytes: BodyLimit) and checked; HTTPException 413 or 422 says
+        what is wrong."""
         try:
-            snapshot = protocol.load_json(bytes(body), "the model is not JSON")
-            if not isinstance(snapshot, dict):
-                raise InputError(None, "the model must be a JSON object (a snapshot)")
-            return wire.read_snapshot(snapshot, settings).net
+            body = await request.body()
+        except ClientDisconnect:  # gone before the body it announced: no one to answer
+            raise HTTPException(400, "the client left before the end of the model") from None
+        try:
+            # Parsing and checking half a megabyte takes milliseconds: off the event loop.
+            return await anyio.to_thread.run_sync(read_model, body)
         except InputError as error:
             raise HTTPException(422, {"field": error.field, "message": str(error)}) from None
+
+    def read_model(body: bytes) -> Network:
+        snapshot = loads(body, "the model is not JSON")
+        if not isinstance(snapshot, dict):
+            raise InputError(None, "the model must be a JSON object (a snapshot)")
+        return restore.read_snapshot(snapshot, settings).net
 
     model_body = {
         "requestBody": {
@@ -188,7 +226,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def data(
         file: Annotated[UploadFile, File(description="CSV: x, y, label; a header optional")],
         problem: Annotated[Literal["classification", "regression"], Form()] = "classification",
-    ) -> dict[str, Any] | JSONResponse:
+    ) -> dict[str, Any] | StrictJSONResponse:
         """Check and read a CSV of points, whole. The points come back as [x, y, label] rows
         (two classes as ±1) with their class count: send them over the socket in a `set_points`
         message (a session lives in one server process, and this request may reach another)."""
@@ -196,14 +234,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if len(content) > settings.max_upload_bytes:
             limit = settings.max_upload_bytes
             reason = f"the file is over the limit of {limit} bytes"
-            return JSONResponse(
+            return StrictJSONResponse(
                 {"detail": reason, "errors": [{"line": None, "reason": reason}]}, status_code=413
             )
         try:
-            points = upload.parse(content, problem, settings.max_points)
+            points = await anyio.to_thread.run_sync(
+                upload.parse, content, problem, settings.max_points
+            )
         except upload.CsvError as error:
             detail = f"{len(error.errors)} problem(s); nothing was read"
-            return JSONResponse({"detail": detail, "errors": error.errors}, status_code=422)
+            return StrictJSONResponse({"detail": detail, "errors": error.errors}, status_code=422)
         return {"problem": problem, "n_classes": points.n_classes, "points": points.rows}
 
     def page(request: Request, embed: bool) -> HTMLResponse:

@@ -3,13 +3,13 @@
 docs/protocol.md describes every message both ways; this module is the contract's source.
 """
 
-import json
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, TypeAdapter, ValidationError
 from starlette import status
 
-from app.config import InputError
+from app import jsontext
+from app.config import InputError, input_error
 from engine.datasets import POINT_LIMIT
 
 WEIGHT_LIMIT = 100.0  # |weight| and |bias| a client may set by hand
@@ -94,18 +94,25 @@ class SetBias(_Message):
     value: float = Field(ge=-WEIGHT_LIMIT, le=WEIGHT_LIMIT)
 
 
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _epochs_per_frame(value: Any) -> int | str:
+    if value == "max" or (_whole(value) and value >= 1):
+        return value  # type: ignore[no-any-return]
+    raise ValueError('must be a whole number ≥ 1, or "max"')
+
+
+# A number or a word: checked by one function, so an error names the field, not a union member.
+EpochsPerFrame = Annotated[int | str, PlainValidator(_epochs_per_frame)]
+
+
 class Speed(_Message):
     """Epochs per frame while playing, or "max": as many as the frame budget allows."""
 
     type: Literal["speed"]
-    epochs_per_frame: int | str
-
-    @field_validator("epochs_per_frame")
-    @classmethod
-    def _count_or_max(cls, value: int | str) -> int | str:
-        if value != "max" and not (isinstance(value, int) and value >= 1):
-            raise ValueError('epochs_per_frame must be a whole number ≥ 1, or "max"')
-        return value
+    epochs_per_frame: EpochsPerFrame
 
 
 Coordinate = Annotated[float, Field(ge=-COORDINATE_LIMIT, le=COORDINATE_LIMIT)]
@@ -167,11 +174,27 @@ class Ack(_Message):
     frame: int = Field(ge=0)
 
 
+PING_ID_LIMIT = 2**53  # |id| of a numeric ping id: JavaScript's numbers hold it exactly
+PING_ID_LENGTH = 64  # characters of a ping id that is a string
+
+
+def _ping_id(value: Any) -> int | str | None:
+    if (
+        value is None
+        or (_whole(value) and abs(value) <= PING_ID_LIMIT)
+        or (isinstance(value, str) and len(value) <= PING_ID_LENGTH)
+    ):
+        return value  # type: ignore[no-any-return]
+    raise ValueError(
+        f"must be a whole number from -2^53 to 2^53, or text of at most {PING_ID_LENGTH} characters"
+    )
+
+
 class Ping(_Message):
     """Answered at once with a pong carrying `id`, the epoch and the playing state."""
 
     type: Literal["ping"]
-    id: int | str | None = None
+    id: Annotated[int | str | None, PlainValidator(_ping_id)] = None
 
 
 class SnapshotRequest(_Message):
@@ -218,42 +241,19 @@ _CLIENT = TypeAdapter[ClientMessage](ClientMessage)
 
 def parse(text: str, max_bytes: int) -> ClientMessage:
     """One client message from its JSON text; InputError says what is wrong and what is allowed."""
-    size = len(text.encode())
+    size = len(text.encode("utf-8", "surrogatepass"))  # a lone surrogate is refused below
     if size > max_bytes:
         raise InputError(None, f"message of {size} bytes is over the limit of {max_bytes} bytes")
-    data = load_json(text, "message is not valid JSON")
+    data = jsontext.loads(text, "message is not valid JSON")
     if not isinstance(data, dict):
         raise InputError(None, 'a message must be a JSON object with a "type"')
     try:
         return _CLIENT.validate_python(data)
     except ValidationError as error:
-        raise validation_error(error) from None
-
-
-def load_json(text: str | bytes, invalid: str) -> Any:
-    """JSON from a client (a message, a model file); InputError, starting with the sentence
-    `invalid`, when it is not JSON or is nested too deeply for Python's parser (which would
-    raise RecursionError)."""
-    try:
-        return json.loads(text)
-    except ValueError as error:  # UnicodeDecodeError too, for bytes
-        raise InputError(None, f"{invalid}: {error}") from None
-    except RecursionError:
-        raise InputError(None, f"{invalid}: it is nested too deeply") from None
-
-
-def validation_error(error: ValidationError, prefix: str = "") -> InputError:
-    """The first problem pydantic found, as a field path and a sentence."""
-    first = error.errors(include_url=False)[0]
-    path = [str(part) for part in first["loc"]]
-    if path and path[0] in _TAGS:  # a union member's name: not part of the client's field path
-        path = path[1:]
-    field = ".".join([prefix, *path] if prefix else path) or None
-    message = first["msg"].removeprefix("Value error, ")
-    if first["type"] in ("union_tag_invalid", "union_tag_not_found"):
-        field = "type"
-        message = f"type must be one of {', '.join(sorted(_TAGS))}"
-    return InputError(field, f"{field}: {message}" if field else message)
+        if error.errors()[0]["type"] in ("union_tag_invalid", "union_tag_not_found"):
+            raise InputError("type", f"type must be one of {', '.join(sorted(_TAGS))}") from None
+        # pydantic's path starts with the union member (the message's type): not a field.
+        raise input_error(error, skip=1) from None
 
 
 _TAGS = frozenset(

@@ -1,6 +1,7 @@
 """How good a network's outputs are, beside the loss: accuracy (and the confusion matrix) for
 classification, RMSE and R² for regression."""
 
+import math
 from typing import Any
 
 import numpy as np
@@ -20,9 +21,11 @@ def quality(
     if problem == "regression":
         error = predicted[:, 0] - labels if n else np.zeros(0)
         spread = float(((labels - labels.mean()) ** 2).sum()) if n else 0.0
-        finite = n > 0 and bool(np.isfinite(error).all())
-        rmse = float(np.sqrt((error**2).mean())) if finite else None
-        r2 = 1.0 - float((error**2).sum()) / spread if finite and spread > 0 else None
+        with np.errstate(over="ignore", invalid="ignore"):  # a diverging network's errors
+            squares = error * error
+        total = float(squares.sum()) if n else math.inf
+        rmse = math.sqrt(total / n) if math.isfinite(total) else None
+        r2 = 1.0 - total / spread if math.isfinite(total) and spread > 0 else None
         return {"rmse": rmse, "r2": r2}
     if predicted.shape[1] > 1:
         guess, truth = predicted.argmax(axis=1), labels.astype(np.int64)

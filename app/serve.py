@@ -29,15 +29,21 @@ from typing import Any
 import uvicorn
 from prometheus_client import multiprocess
 
+from app.settings import Settings
+
 ROOT = Path(__file__).resolve().parent.parent
 
 APP = "app.main:app"
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
-    """A socket bound to host:port that other processes may bind too (SO_REUSEPORT)."""
+    """A socket bound to host:port that other processes may bind too (SO_REUSEPORT).
+
+    Its protocol is IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY only on accepted sockets whose
+    protocol says TCP, and without it Nagle holds a reply's second small write until the client's
+    delayed ACK (~40 ms: a change answered with state, snapshot and frame took 43 ms, not 1)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     sock.bind((host, port))
@@ -46,9 +52,15 @@ def listening_socket(host: str, port: int) -> socket.socket:
 
 def serve(host: str, port: int, log_level: str) -> None:
     """One worker: uvicorn on its own socket. Frames are deflated by the app already, so
-    WebSocket compression would only spend CPU on them."""
+    WebSocket compression would only spend CPU on them. uvicorn reads a WebSocket message of up
+    to twice max_message_bytes (the app answers one over the limit with an error) and closes
+    the socket (1009) on a bigger one, rather than reading 16 MiB first."""
     config = uvicorn.Config(
-        APP, ws_per_message_deflate=False, log_level=log_level, log_config=log_config(log_level)
+        APP,
+        ws_per_message_deflate=False,
+        ws_max_size=2 * Settings().max_message_bytes,
+        log_level=log_level,
+        log_config=log_config(log_level),
     )
     uvicorn.Server(config).run(sockets=[listening_socket(host, port)])
 
@@ -66,15 +78,29 @@ class RedactTokens(logging.Filter):
 TOKEN = re.compile(r"token=[^&\s\"']+")
 
 
+class ClientFaults(logging.Filter):
+    """What a client did wrong is a warning, not a server error with a traceback: uvicorn logs a
+    WebSocket text message that is not UTF-8 as an exception (and closes it with 1007)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.getMessage() in CLIENT_FAULTS:
+            record.exc_info, record.exc_text = None, None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
+CLIENT_FAULTS = frozenset({"Invalid UTF-8 sequence received from client."})
+
+
 def log_config(level: str = "info") -> dict[str, Any]:
     """uvicorn's logging, with the time and the worker's pid on every line, and the app's own
     logger ("lernmi": sessions opened and closed, refusals, floods) beside its access log."""
     config: dict[str, Any] = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
     for formatter in config["formatters"].values():
         formatter["fmt"] = "%(asctime)s [%(process)d] " + formatter["fmt"]
-    config["filters"] = {"redact": {"()": RedactTokens}}
+    config["filters"] = {"redact": {"()": RedactTokens}, "client": {"()": ClientFaults}}
     for handler in config["handlers"].values():
-        handler["filters"] = ["redact"]
+        handler["filters"] = ["redact", "client"]
     config["loggers"]["lernmi"] = {
         "handlers": ["default"],
         "level": level.upper(),

@@ -14,10 +14,9 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from pydantic import ValidationError
 
 from app import data as session_data
-from app import protocol, wire
+from app import jsontext, protocol, restore, wire
 from app.config import DATA_FIELDS, NETWORK_FIELDS, OWN, Config, InputError
 from app.quality import quality
 from app.settings import Settings
@@ -47,8 +46,9 @@ class Session:
         # The connection layer holds this while it trains, builds a frame or applies a message,
         # so those never interleave (one connection at a time, and a takeover, share it).
         self.lock = asyncio.Lock()
-        self.config = config or Config(seed=new_seed())
-        self.config.check_limits(settings)
+        self.config = Config.checked(
+            config.model_dump() if config else {"seed": new_seed()}, settings
+        )
         self.own: tuple[NDArray[Any], NDArray[Any]] | None = None  # the user's points and labels
         self.playing = False
         self.speed: int | str = 1  # epochs per frame, or "max"
@@ -93,9 +93,12 @@ class Session:
         self.sensitivity_kind = "full"
         self.metrics = self._measure()
 
-    def _check_trainable(self) -> None:
+    def _check_not_diverged(self) -> None:
         if self.diverged:
             raise InputError("type", "the network diverged: reset it first")
+
+    def _check_trainable(self) -> None:
+        self._check_not_diverged()
         if len(self.data.X_train) == 0:
             raise InputError("type", "there are no points to train on: add some first")
 
@@ -128,12 +131,7 @@ class Session:
 
     def _changed(self, config: Config, changes: dict[str, Any]) -> Config:
         """`config` with `changes`, checked whole and against the server's limits."""
-        try:
-            changed = Config.model_validate({**config.model_dump(), **changes})
-        except ValidationError as error:
-            raise protocol.validation_error(error, "changes") from None
-        changed.check_limits(self.settings)
-        return changed
+        return Config.checked({**config.model_dump(), **changes}, self.settings, "changes")
 
     def _become(self, config: Config) -> Reply:
         """Take `config`, rebuilding the data and the network only where it changed."""
@@ -144,6 +142,9 @@ class Session:
         }
         if changed & (DATA_FIELDS | NETWORK_FIELDS | {"seed"}):
             own = self.own
+            if config.active_dataset == OWN and own is None:
+                field = f"changes.{config.dataset_field}"
+                raise InputError(field, f"{field}: dataset 'own' needs points: add some first")
             if config.active_dataset == OWN and own is not None:
                 own = (own[0], session_data.check_labels(own[1], config))
             # New features need new feature columns; the points come out the same for a seed.
@@ -192,8 +193,9 @@ class Session:
         c = self.config
         self.net.forward(self.data.X_train[chosen])
         self.net.backward(self.data.Y_train[chosen])
-        self.net.update(c.learning_rate, c.regularization, c.regularization_rate)
-        if self._batch_start >= n:
+        if not self.net.update(c.learning_rate, c.regularization, c.regularization_rate):
+            self.diverged = True  # the step was not taken: the network holds finite numbers
+        elif self._batch_start >= n:
             self.net.epoch += 1
         self.sensitivity_kind = "batch"
         return Reply(frame=True)
@@ -271,10 +273,7 @@ class Session:
             return self._use_own(rows[:, :2], rows[:, 2])
         # Another class count is another output layer: a new network, as a config change makes.
         update = {self.config.dataset_field: OWN, "n_classes": message.n_classes}
-        try:
-            config = Config.model_validate({**self.config.model_dump(), **update})
-        except ValidationError as error:
-            raise protocol.validation_error(error, "") from None
+        config = Config.checked({**self.config.model_dump(), **update}, self.settings)
         own = (rows[:, :2], session_data.check_labels(rows[:, 2], config))
         self._rebuild(config, session_data.build(config, self.settings, own, empty_ok=True), own)
         return self._state_reply()
@@ -305,7 +304,9 @@ class Session:
         return self._state_reply()
 
     def _trace(self, index: int) -> explain.Trace:
-        """The scalar reference's trace of point `index` through the network as it is."""
+        """The scalar reference's trace of point `index` through the network as it is: finite
+        numbers, or InputError (a network this far gone has diverged, or is about to)."""
+        self._check_not_diverged()
         n = len(self.data.points)
         if index >= n:
             allowed = f"0 to {n - 1}" if n else "none: there are no points"
@@ -313,7 +314,14 @@ class Session:
         label = self.data.labels[index]
         y = int(label) if self.config.output_activation == "softmax" else float(label)
         x = self.data.features_of(index, self.config.features)
-        return explain.trace(self.net, list(x), y, self.config.learning_rate)
+        trace = explain.trace(self.net, list(x), y, self.config.learning_rate)
+        if not jsontext.all_finite(trace.to_dict()):
+            raise InputError(
+                "index",
+                "this point's numbers overflow: the network's weights are too large to explain"
+                " (lower the learning rate and reset)",
+            )
+        return trace
 
     def _on_explain(self, message: protocol.Explain) -> Reply:
         trace = self._trace(message.index)
@@ -460,8 +468,8 @@ class Session:
     def restore(self, snapshot: dict[str, Any]) -> None:
         """Become the session `snapshot` describes. Raises InputError and changes nothing if it
         does not hold together."""
-        r = wire.read_snapshot(snapshot, self.settings)
-        data = session_data.build(r.config, self.settings, r.own)
+        r = restore.read_snapshot(snapshot, self.settings)
+        data = session_data.build(r.config, self.settings, r.own, empty_ok=True)
         self.config, self.data, self.own, self.speed, self.history = (
             r.config,
             data,

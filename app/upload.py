@@ -2,7 +2,6 @@
 its line number and reason, and a file with any bad row gives no points at all."""
 
 import csv
-import io
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -11,6 +10,8 @@ from app.data import label_problem
 from app.protocol import COORDINATE_LIMIT
 
 HEADER = ("x", "y", "label")
+HEADER_SHOWN = 80  # characters of a wrong header quoted back
+BLANK = ' \t,"'  # a line of nothing but these holds no point
 
 
 @dataclass(frozen=True)
@@ -30,11 +31,35 @@ class CsvError(ValueError):
 
 
 def _number(text: str) -> float | None:
+    """The number a cell holds (NaN and infinities too: a row of them is data, with a bad
+    value, not a header), or None."""
     try:
-        value = float(text)
+        return float(text)
     except ValueError:
         return None
-    return value if math.isfinite(value) else None
+
+
+def _rows(lines: list[tuple[int, str]]) -> list[tuple[int, list[str] | str]]:
+    """Each line's number and its cells, or the reason it cannot be read; lines of empty cells
+    are left out. A line the csv module refuses (a field over its size limit) is a bad row
+    like any other."""
+    rows: list[tuple[int, list[str] | str]] = []
+    for line, text_line in lines:
+        try:
+            cells = next(csv.reader([text_line]), [])
+        except csv.Error as error:
+            rows.append((line, f"this line is not CSV: {error}"))
+            continue
+        if any(cells):
+            rows.append((line, cells))
+    return rows
+
+
+def _not_numbers(names: list[str], what: str) -> str:
+    """'x is not a number', 'x and y are not a finite number', or '' for no names."""
+    if not names:
+        return ""
+    return f"{' and '.join(names)} {'is' if len(names) == 1 else 'are'} not {what}"
 
 
 def _classes(labels: list[float]) -> tuple[int, dict[float, float]]:
@@ -53,11 +78,20 @@ def parse(data: bytes, problem: str, max_points: int) -> Points:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise CsvError([{"line": None, "reason": "the file is not UTF-8 text"}]) from None
-    rows = [(n, row) for n, row in enumerate(csv.reader(io.StringIO(text)), 1) if any(row)]
-    if rows and _number(rows[0][1][0].strip()) is None:  # a header
-        line, header = rows.pop(0)
-        if tuple(cell.strip().lower() for cell in header) != HEADER:
-            got = ", ".join(header)
+    # Lines end in LF, CRLF or a lone CR (old Mac files). Counted before they are parsed: a
+    # file of many short lines is refused without the work.
+    lines = [(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip(BLANK)]
+    if len(lines) > max_points + 1:  # a header and the points
+        reason = f"the file has more than {max_points} points; a session holds at most {max_points}"
+        raise CsvError([{"line": None, "reason": reason}])
+    rows = _rows(lines)
+    first = rows[0][1] if rows else None
+    if isinstance(first, list) and _number(first[0].strip()) is None:  # a header
+        line, _ = rows.pop(0)
+        if tuple(cell.strip().lower() for cell in first) != HEADER:
+            got = ", ".join(first)
+            if len(got) > HEADER_SHOWN:
+                got = got[:HEADER_SHOWN] + "…"
             raise CsvError([{"line": line, "reason": f"the header must be x, y, label, not {got}"}])
     if not rows:
         raise CsvError([{"line": None, "reason": "the file has no points"}])
@@ -67,14 +101,19 @@ def parse(data: bytes, problem: str, max_points: int) -> Points:
     errors: list[dict[str, Any]] = []
     parsed: list[tuple[int, float, float, float]] = []
     for line, row in rows:
+        if isinstance(row, str):
+            errors.append({"line": line, "reason": row})
+            continue
         if len(row) != 3:
             reason = f"expected 3 columns (x, y, label), found {len(row)}"
             errors.append({"line": line, "reason": reason})
             continue
         values = [_number(cell.strip()) for cell in row]
-        bad = [name for name, v in zip(HEADER, values, strict=True) if v is None]
-        if bad:
-            reason = f"{' and '.join(bad)} {'is' if len(bad) == 1 else 'are'} not a number"
+        named = list(zip(HEADER, values, strict=True))
+        bad = [name for name, v in named if v is None or math.isnan(v)]
+        infinite = [name for name, v in named if v is not None and math.isinf(v)]
+        if bad or infinite:
+            reason = _not_numbers(bad, "a number") or _not_numbers(infinite, "a finite number")
             errors.append({"line": line, "reason": reason})
             continue
         x, y, label = (v for v in values if v is not None)

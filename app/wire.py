@@ -1,17 +1,12 @@
-"""A session as its client sees it: the state, the frames, and snapshots out and back in."""
+"""A session as its client sees it: the state, the frames and the snapshot (read back by
+app/restore.py)."""
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from numpy.typing import NDArray
-from pydantic import ValidationError
 
-from app import data as session_data
 from app import frames, protocol
-from app.config import OWN, Config, InputError
-from app.settings import Settings
-from engine import Network
+from app.config import OWN
 
 if TYPE_CHECKING:
     from app.session import Session
@@ -45,8 +40,8 @@ def frame(session: "Session") -> bytes:
         return frames.encode(
             header,
             [
-                ("params", P.values.astype(np.float32), {}),
-                ("sensitivities", sensitivities.astype(np.float32), {}),
+                ("params", frames.finite32(P.values), {}),
+                ("sensitivities", frames.finite32(sensitivities), {}),
                 ("neuron_maps", frames.quantize(maps, -1, 1), {"range": [-1.0, 1.0]}),
                 (
                     "output_maps",
@@ -116,75 +111,3 @@ def snapshot(session: "Session") -> dict[str, Any]:
         "speed": session.speed,
         "history": session.history,
     }
-
-
-@dataclass(frozen=True)
-class Restored:
-    """A snapshot, checked: everything a session needs to become it."""
-
-    config: Config
-    net: Network
-    own: tuple[NDArray[Any], NDArray[Any]] | None
-    speed: int | str
-    history: list[tuple[int, float | None, float | None]]
-    playing: bool
-
-
-def read_snapshot(snapshot: dict[str, Any], settings: Settings) -> Restored:
-    """A snapshot from a client, checked field by field (InputError names the first bad one)."""
-    if snapshot.get("format") != SNAPSHOT_FORMAT:
-        raise InputError("snapshot.format", f"snapshot.format must be {SNAPSHOT_FORMAT}")
-    try:
-        config = Config.model_validate(snapshot.get("config"))
-    except ValidationError as error:
-        raise protocol.validation_error(error, "snapshot.config") from None
-    config.check_limits(settings)
-    own = None
-    if snapshot.get("points") is not None:
-        own = _points(snapshot["points"], config, settings)
-    try:
-        net = Network.from_dict(snapshot.get("network"))  # type: ignore[arg-type]
-    except (ValueError, TypeError, AttributeError) as error:
-        raise InputError("snapshot.network", f"snapshot.network: {error}") from None
-    expected = (config.layer_sizes, config.activation, config.output_activation, config.loss)
-    found = (list(net.layer_sizes), net.activation, net.output_activation, net.loss_name)
-    if found != expected:
-        raise InputError("snapshot.network", "snapshot.network does not match snapshot.config")
-    speed = snapshot.get("speed", 1)
-    if not (
-        speed == "max" or (isinstance(speed, int) and 1 <= speed <= settings.max_epochs_per_frame)
-    ):
-        raise InputError("snapshot.speed", 'snapshot.speed must be epochs per frame or "max"')
-    history = _history(snapshot.get("history", []))
-    return Restored(config, net, own, speed, history, bool(snapshot.get("playing", False)))
-
-
-def _points(points: Any, config: Config, settings: Settings) -> tuple[NDArray[Any], NDArray[Any]]:
-    message = "snapshot.points must be [x, y, label] rows"
-    try:
-        array = np.array(points, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise InputError("snapshot.points", message) from None
-    if array.ndim != 2 or array.shape[1] != 3 or not np.isfinite(array).all():
-        raise InputError("snapshot.points", message)
-    limit = protocol.COORDINATE_LIMIT
-    if len(array) > settings.max_points or (np.abs(array[:, :2]) > limit).any():
-        raise InputError(
-            "snapshot.points",
-            f"snapshot.points: at most {settings.max_points} points within ±{limit}",
-        )
-    return array[:, :2], session_data.check_labels(array[:, 2], config)
-
-
-def _history(rows: Any) -> list[tuple[int, float | None, float | None]]:
-    if not isinstance(rows, list) or len(rows) > HISTORY_LIMIT:
-        raise InputError("snapshot.history", f"snapshot.history: at most {HISTORY_LIMIT} rows")
-    try:
-        return [
-            (int(e), None if a is None else float(a), None if b is None else float(b))
-            for e, a, b in rows
-        ]
-    except (TypeError, ValueError):
-        raise InputError(
-            "snapshot.history", "snapshot.history rows are [epoch, train, test]"
-        ) from None

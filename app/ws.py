@@ -29,7 +29,7 @@ from starlette.websockets import (
 )
 from websockets.exceptions import WebSocketException
 
-from app import protocol
+from app import jsontext, protocol
 from app.config import InputError
 from app.limits import TokenBucket, WindowLimit
 from app.metrics import Metrics
@@ -49,7 +49,10 @@ def origin_allowed(websocket: WebSocket, settings: Settings) -> bool:
     origin = websocket.headers.get("origin")
     if origin is None or "*" in settings.allowed_origins or origin in settings.allowed_origins:
         return True
-    return urlsplit(origin).netloc == websocket.headers.get("host")
+    try:
+        return urlsplit(origin).netloc == websocket.headers.get("host")
+    except ValueError:  # not a URL ("http://["): no page's origin
+        return False
 
 
 @dataclass
@@ -248,6 +251,9 @@ class Connection:
                         await asyncio.wait_for(self.acked.wait(), patience)
                 async with session.lock:
                     if not session.playing:
+                        # Paused, or stopped by divergence: the frame that shows it goes out
+                        # (at speed "max" none may be on its way).
+                        self.frame_wanted.set()
                         break
                     # In slices, each a turn of the event loop, so other sockets get in between.
                     done = await self._run(
@@ -316,8 +322,7 @@ class Connection:
         self.unacked = self.session.frame_number
         self.acked.clear()
         self.last_frame = time.monotonic()
-        async with self.send_lock:
-            await self.websocket.send_bytes(frame)
+        await self._send({"type": "websocket.send", "bytes": frame})
 
     # -- helpers --------------------------------------------------------------------------------
     def _ack(self, frame: int) -> None:
@@ -341,10 +346,19 @@ class Connection:
         return True
 
     async def send_json(self, message: dict[str, Any]) -> None:
-        async with self.send_lock:
-            await self.websocket.send_json(message)
+        """Send a message as strict JSON (app/jsontext.py): what every browser can parse."""
+        await self._send({"type": "websocket.send", "text": jsontext.dumps(message)})
 
     async def close(self, code: int, reason: str) -> None:
         if self.websocket.application_state == WebSocketState.CONNECTED:
-            async with self.send_lock:
-                await self.websocket.close(code=code, reason=reason)
+            await self._send({"type": "websocket.close", "code": code, "reason": reason})
+
+    async def _send(self, message: dict[str, Any]) -> None:
+        """One ASGI send, one at a time. uvicorn refuses a send on a socket it has closed itself
+        (its client broke the protocol: text that is not UTF-8, a message too big) with a
+        RuntimeError: that client is gone, as any other that leaves."""
+        async with self.send_lock:
+            try:
+                await self.websocket.send(message)
+            except RuntimeError as error:
+                raise WebSocketDisconnect(1006, str(error)) from None

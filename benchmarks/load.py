@@ -5,8 +5,15 @@ workers with a socket each, see app/serve.py) on 127.0.0.1 and a free port
 (OPENBLAS_NUM_THREADS=1, LERNMI_MAX_SESSIONS and LERNMI_CONNECTIONS_PER_ADDRESS raised), and
 drives it over its WebSocket as a page would: every client reads every message, text and
 binary, decodes each frame with `app.frames.decode` and acks it at once (the server sends no
-further frame until then). The clients offer permessage-deflate, as browsers do. Three scenarios:
+further frame until then). The clients offer permessage-deflate, as browsers do. Four scenarios:
 
+0. control: one paused session, default network, sends a `ping` and waits for its pong, then a
+   `config` change (the learning rate, which keeps the network) and waits for the frame that
+   follows it, one at a time (100 of each; 30 with --quick), 50 ms apart (as a person's
+   changes come: after the last frame's 1/max_fps interval, so the frame rate cap does not
+   count): the round trips' p50 and p99. A change's answer is three messages (state,
+   snapshot, frame), so this is where a socket without TCP_NODELAY waits for the client's
+   delayed ACK (Nagle);
 1. one session, default network, speed "max": frames/s and epochs/s;
 2. N concurrent sessions (50; 10 with --quick), default network, 1 epoch per frame, each sending
    a `ping` every second: per-session frames/s (median, 5th percentile, minimum), epochs/s,
@@ -20,10 +27,12 @@ Each session's first second of play is a warm-up, not counted. Figures are print
 targets; a missed target is reported, not an error. The exit code is 0 when the benchmark ran,
 1 when the server could not start or a client failed. KB and MB are 2¹⁰ and 2²⁰ bytes.
 
-Run it from the project root (about a minute; --quick, under 30 s, is a smoke test):
+Run it from the project root (about a minute; --quick, under 30 s, is a smoke test;
+--control runs scenario 0 alone):
 
     OPENBLAS_NUM_THREADS=1 .venv/bin/python -m benchmarks.load
     OPENBLAS_NUM_THREADS=1 .venv/bin/python -m benchmarks.load --quick
+    OPENBLAS_NUM_THREADS=1 .venv/bin/python -m benchmarks.load --control
 
 The clients run on the same machine as the server and take CPU from it: the client process's
 CPU use is printed beside the figures. Which worker accepts a connection is the kernel's choice,
@@ -79,6 +88,8 @@ SOLO_FPS = 30.0
 SOLO_EPOCHS_PER_S = 300.0
 LOAD_MIN_FPS = 10.0
 PING_P99_MS = 100.0
+CONTROL_P50_MS = 20.0  # a paused session's change, to its frame
+CONTROL_GAP_S = 0.05  # between scenario 0's rounds: longer than a frame interval (1/60 s)
 FRAME_BYTES = 12 * KB
 IDLE_SESSION_MB = 2.0
 
@@ -87,14 +98,15 @@ IDLE_SESSION_MB = 2.0
 class Plan:
     """How long and how wide each scenario runs."""
 
+    control_rounds: int  # scenario 0's pings, and as many config changes
     solo_s: float  # scenario 1's run, warm-up included
     load_sessions: int
     load_s: float  # scenario 2's run, warm-up included
     idle_sessions: int
 
 
-FULL = Plan(solo_s=10.0, load_sessions=50, load_s=20.0, idle_sessions=100)
-QUICK = Plan(solo_s=3.0, load_sessions=10, load_s=5.0, idle_sessions=100)
+FULL = Plan(control_rounds=100, solo_s=10.0, load_sessions=50, load_s=20.0, idle_sessions=100)
+QUICK = Plan(control_rounds=30, solo_s=3.0, load_sessions=10, load_s=5.0, idle_sessions=100)
 
 
 class ServerError(Exception):
@@ -298,6 +310,7 @@ class Client:
         self.round_trips: list[float] = []  # seconds
         self.ping_ids = itertools.count()
         self.first_frame = asyncio.Event()
+        self.arrived = {"frame": asyncio.Event(), "pong": asyncio.Event()}  # set as each comes
         self.closing = False
         self.reader = asyncio.create_task(self._read())
 
@@ -322,6 +335,7 @@ class Client:
         header, _ = frames.decode(message)
         self.frames.append(Seen(now, int(header["epoch"]), len(message)))
         self.first_frame.set()
+        self.arrived["frame"].set()
         if self.ack and not self.closing:
             await self.send({"type": "ack", "frame": header["frame"]})
 
@@ -336,6 +350,7 @@ class Client:
             sent = self.pings.pop(data["id"], None)
             if sent is not None:
                 self.round_trips.append(now - sent)
+            self.arrived["pong"].set()
 
     async def send(self, message: dict[str, Any]) -> None:
         await self.ws.send(json.dumps(message))
@@ -344,6 +359,20 @@ class Client:
         number = next(self.ping_ids)
         self.pings[number] = time.perf_counter()
         await self.send({"type": "ping", "id": number})
+
+    async def next(self, kind: str) -> None:
+        """Until the next message of `kind` ("frame" or "pong") arrives, raising at once if the
+        reader fails."""
+        arrived = asyncio.create_task(self.arrived[kind].wait())
+        done, _ = await asyncio.wait(
+            {arrived, self.reader}, timeout=OPEN_TIMEOUT_S, return_when=asyncio.FIRST_COMPLETED
+        )
+        arrived.cancel()
+        if self.reader in done:
+            self.reader.result()
+            raise ClientError("the connection ended early")
+        if arrived not in done:
+            raise ClientError(f"no {kind} came within {OPEN_TIMEOUT_S:g} s")
 
     async def wait_until(self, deadline: float) -> None:
         """Sleep until `deadline` (perf_counter), raising at once if the reader fails."""
@@ -395,6 +424,35 @@ async def open_clients(url: str, count: int, ack: bool) -> list[Client]:
 
 async def close_clients(clients: Sequence[Client]) -> None:
     await asyncio.gather(*(c.close() for c in clients))
+
+
+# -- control: a paused session's round trips ---------------------------------------------------
+@dataclass(frozen=True)
+class Controlled:
+    """Scenario 0's round trips, in ms: each ping to its pong, each change to its frame."""
+
+    pings_ms: list[float]
+    changes_ms: list[float]
+
+
+async def control(url: str, rounds: int) -> Controlled:
+    client = await open_client(url, ack=True)
+    changes = []
+    try:
+        for n in range(rounds):
+            await client.wait_until(time.perf_counter() + CONTROL_GAP_S)
+            client.arrived["pong"].clear()
+            await client.ping()
+            await client.next("pong")
+            client.arrived["frame"].clear()
+            sent = time.perf_counter()
+            rate = 0.01 if n % 2 == 0 else 0.03  # keeps the network: state, snapshot, frame
+            await client.send({"type": "config", "changes": {"learning_rate": rate}})
+            await client.next("frame")
+            changes.append(client.frames[-1].at - sent)
+    finally:
+        await client.close()
+    return Controlled([rtt * 1000.0 for rtt in client.round_trips], [c * 1000.0 for c in changes])
 
 
 # -- playing -------------------------------------------------------------------------------------
@@ -564,6 +622,26 @@ def usage_rows(name: str, usage: Usage) -> list[list[str]]:
     ]
 
 
+def control_rows(result: Controlled) -> list[list[str]]:
+    name = "1 session, paused"
+    pings, changes = result.pings_ms, result.changes_ms
+    p50 = percentile(changes, 50)
+    return [
+        [
+            name,
+            "ping to pong p50 / p99 (ms)",
+            f"{percentile(pings, 50):.1f} / {percentile(pings, 99):.1f}",
+        ],
+        [
+            name,
+            "config to frame p50 / p99 (ms)",
+            f"{p50:.1f} / {percentile(changes, 99):.1f}",
+            f"p50 ≤ {CONTROL_P50_MS:g}",
+            at_most(p50, CONTROL_P50_MS),
+        ],
+    ]
+
+
 def solo_rows(played: Played, usage: Usage) -> list[list[str]]:
     name = "1 session, max"
     rtts = played.round_trips_ms
@@ -704,17 +782,29 @@ def print_environment(plan: Plan) -> None:
     ]
     print(table(["environment", "value"], rows))
     print(
-        f"\nScenarios: 1 session at max for {plan.solo_s:g} s; {plan.load_sessions} sessions at"
+        f"\nScenarios: {plan.control_rounds} pings and config changes, one at a time, to a paused"
+        f" session; 1 session at max for {plan.solo_s:g} s; {plan.load_sessions} sessions at"
         f" 1 epoch/frame for {plan.load_s:g} s, a ping a second each; {plan.idle_sessions} idle"
         f" sessions. Each session's first {WARMUP_S:g} s is a warm-up, not counted."
     )
 
 
 # -- entry point ---------------------------------------------------------------------------------
+def run_control(plan: Plan, directory: Path) -> None:
+    with running_server(directory, "control") as server:
+        print(f"\nrunning: {plan.control_rounds} pings and changes …", flush=True)
+        result = asyncio.run(control(server.url, plan.control_rounds))
+    padded = [row + [""] * (5 - len(row)) for row in control_rows(result)]
+    print()
+    print(table(["scenario", "figure", "value", "target", "result"], padded, right=(2,)))
+
+
 def run(plan: Plan, directory: Path) -> None:
     usages: list[Usage] = []
     with running_server(directory, "load") as server:
-        print(f"\nrunning: 1 session at max for {plan.solo_s:g} s …", flush=True)
+        print(f"\nrunning: {plan.control_rounds} pings and changes …", flush=True)
+        control_result = asyncio.run(control(server.url, plan.control_rounds))
+        print(f"running: 1 session at max for {plan.solo_s:g} s …", flush=True)
         with cpu_usage(server, usages):
             solo_result = asyncio.run(solo(server.url, plan))
         print(f"running: {plan.load_sessions} sessions for {plan.load_s:g} s …", flush=True)
@@ -725,6 +815,7 @@ def run(plan: Plan, directory: Path) -> None:
     with running_server(directory, "idle") as server:
         idle_result = asyncio.run(idle(server, plan.idle_sessions))
     rows = [
+        *control_rows(control_result),
         *solo_rows(solo_result, usages[0]),
         *load_rows(load_result.played, usages[1]),
         *memory_rows(peak_kb, idle_result, plan.idle_sessions),
@@ -751,16 +842,20 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--quick", action="store_true", help="shorter runs and 10 sessions: a smoke test, < 30 s"
     )
+    parser.add_argument(
+        "--control", action="store_true", help="only scenario 0: ping and config round trips"
+    )
     return parser.parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    plan = QUICK if parse_args(argv).quick else FULL
+    args = parse_args(argv)
+    plan = QUICK if args.quick else FULL
     started = time.perf_counter()
     print_environment(plan)
     with tempfile.TemporaryDirectory(prefix="lernmi-load-") as directory:
         try:
-            run(plan, Path(directory))
+            (run_control if args.control else run)(plan, Path(directory))
         except ServerError as error:
             print(f"\nThe server failed: {error}", file=sys.stderr)
             return 1

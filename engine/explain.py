@@ -167,7 +167,7 @@ def _output_sensitivities(
         else:
             for step in steps:
                 step.sensitivity = step.sensitivity_sum * step.derivative
-        return sum(0.5 * (o - t) ** 2 for o, t in zip(outs, targets, strict=True))
+        return sum(0.5 * (o - t) * (o - t) for o, t in zip(outs, targets, strict=True))
     if activation == "softmax":
         # E = −Σ t log p; ∂E/∂o = −t/p; through softmax δ = p − t.
         for step, t in zip(steps, targets, strict=True):

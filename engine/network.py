@@ -6,7 +6,8 @@ params @ [inputs; 1], shaped (neurons, n), so each step is a few contiguous matr
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -41,7 +42,7 @@ class Network:
         optimizer: str = "sgd",
         input_names: Sequence[str] | None = None,
     ) -> None:
-        sizes = _check_sizes(layer_sizes)
+        sizes = check_layer_sizes(layer_sizes)
         self._hidden = get_activation(activation)
         output = get_activation(output_activation, output=True)
         if output.name == "softmax" and sizes[-1] < 2:
@@ -161,11 +162,17 @@ class Network:
 
     def update(
         self, learning_rate: float, regularization: str = "none", regularization_rate: float = 0.0
-    ) -> None:
-        """One step from the current sensitivities with this network's optimizer."""
+    ) -> bool:
+        """One step from the current sensitivities with this network's optimizer. False when
+        the step would make a number non-finite (the network diverged): it is not taken."""
         lr, reg, rate = _check_step(learning_rate, regularization, regularization_rate)
+        saved = self._save()
         with np.errstate(over="ignore", invalid="ignore"):
             self._apply(self.parameters.grad, 1.0, lr, reg, rate)
+        if self._finite():
+            return True
+        self._load(saved)
+        return False
 
     def loss(self, X: ArrayLike, Y: ArrayLike) -> float:
         """The mean loss over (X, Y), without regularization."""
@@ -222,6 +229,10 @@ class Network:
         TF Playground the order is reshuffled every epoch (seeded) and a last partial batch is a
         step of its own. Afterwards every Link and Neuron has `epoch_sensitivity`, its sensitivity
         averaged over all the epoch's samples, and `sensitivity`, the last batch's.
+
+        A network that diverges never holds a number that is not finite: if the loss or any
+        weight, bias or optimizer number stops being finite, the epoch is undone (the network is
+        exactly as it was before it) and the loss returned is not finite (inf or nan).
         """
         lr, reg, rate = _check_step(learning_rate, regularization, regularization_rate)
         if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
@@ -229,10 +240,12 @@ class Network:
         x_all = self._rows(X)
         T_all = self._targets(Y, len(x_all)).T  # rows, so that a batch is a contiguous slice
         n = len(x_all)
+        rng_state = self._rng.bit_generator.state  # to undo the shuffle if the epoch diverges
         if shuffle:
             order = self._rng.permutation(n)
             x_all, T_all = x_all[order], T_all[order]
         P = self.parameters
+        saved = self._save(rng_state)
         sums = np.zeros_like(P.values)
         params = self._params()
         total = 0.0
@@ -244,11 +257,15 @@ class Network:
                 total += self._backward(x, ws, T_all[start : start + batch_size].T)
                 self._apply(P.batch_grad, 1.0 / len(x), lr, reg, rate)
                 sums += P.batch_grad
-        np.multiply(P.batch_grad, 1.0 / len(x), out=P.grad)
-        np.multiply(sums, 1.0 / n, out=P.epoch_grad)
+            np.multiply(P.batch_grad, 1.0 / len(x), out=P.grad)
+            np.multiply(sums, 1.0 / n, out=P.epoch_grad)
+        loss = total / n
+        if not (math.isfinite(loss) and self._finite()):
+            self._load(saved)
+            return loss if not math.isfinite(loss) else math.inf
         self._remember(x, ws, nets)
         self.epoch += 1
-        return total / n
+        return loss
 
     # -- the arithmetic ---------------------------------------------------------------------------
     def _forward(self, xT: Array, ws: Workspace, params: list[Array]) -> list[Array]:
@@ -303,6 +320,36 @@ class Network:
                 P.kill(flipped)
                 for key in self._optimizer.state_shapes:  # so dead links stay exactly 0
                     self._opt_state[key][flipped] = 0.0
+
+    # -- keeping the numbers finite -------------------------------------------------------------
+    def _save(self, rng_state: Mapping[str, Any] | None = None) -> "_Saved":
+        """Everything a step or an epoch changes, to undo it if it diverges."""
+        P = self.parameters
+        arrays = [P.values, P.batch_grad, P.grad, P.epoch_grad, P.dead]
+        return _Saved(
+            [a.copy() for a in arrays],
+            P.alive,
+            {key: values.copy() for key, values in self._opt_state.items()},
+            rng_state,
+        )
+
+    def _load(self, saved: "_Saved") -> None:
+        P = self.parameters
+        for array, before in zip(
+            [P.values, P.batch_grad, P.grad, P.epoch_grad, P.dead], saved.arrays, strict=True
+        ):
+            array[:] = before  # in place: every Layer, Neuron and Link views these arrays
+        P.alive = saved.alive
+        for key, values in self._opt_state.items():
+            values[:] = saved.opt_state[key]
+        if saved.rng_state is not None:
+            self._rng.bit_generator.state = saved.rng_state
+
+    def _finite(self) -> bool:
+        """Whether every weight, bias and optimizer number is finite."""
+        return bool(np.isfinite(self.parameters.values).all()) and all(
+            np.isfinite(values).all() for values in self._opt_state.values()
+        )
 
     # -- buffers and checks -----------------------------------------------------------------------
     def _params(self) -> list[Array]:
@@ -365,6 +412,16 @@ class Network:
         return network_from_dict(data)
 
 
+@dataclass(frozen=True)
+class _Saved:
+    """A network's numbers before a step or an epoch (see Network._save)."""
+
+    arrays: list[Array]  # values, batch_grad, grad, epoch_grad, dead
+    alive: Array | None
+    opt_state: dict[str, Array]
+    rng_state: Mapping[str, Any] | None
+
+
 def _same_shaped_runs(shapes: list[tuple[int, ...]]) -> list[tuple[int, int]]:
     """(first, last) of each run of two or more hidden layers (not the first, whose input is the
     caller's x, nor the output) with the same parameter shape."""
@@ -378,8 +435,9 @@ def _same_shaped_runs(shapes: list[tuple[int, ...]]) -> list[tuple[int, int]]:
     return runs
 
 
-def _check_sizes(layer_sizes: Sequence[int]) -> tuple[int, ...]:
-    sizes = tuple(layer_sizes)
+def check_layer_sizes(layer_sizes: Sequence[int]) -> tuple[int, ...]:
+    """`layer_sizes` as a tuple, or ValueError: at least 2 integers, each 1 to MAX_LAYER_SIZE."""
+    sizes = tuple(layer_sizes) if isinstance(layer_sizes, Sequence) else ()
     ok = len(sizes) >= 2 and all(
         isinstance(s, int | np.integer) and not isinstance(s, bool) and 1 <= s <= MAX_LAYER_SIZE
         for s in sizes

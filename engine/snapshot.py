@@ -4,7 +4,7 @@ from typing import Any
 
 import numpy as np
 
-from engine.network import Network
+from engine.network import Network, check_layer_sizes
 
 FORMAT = 1  # bumped when the layout below changes
 
@@ -44,62 +44,108 @@ def network_to_dict(net: Network) -> dict[str, Any]:
 
 
 def network_from_dict(data: dict[str, Any]) -> Network:
-    """The Network `network_to_dict` described. Raises ValueError naming what does not fit."""
+    """The Network `network_to_dict` described. Raises ValueError naming what does not fit.
+
+    Every array is checked against `layer_sizes` before the network is built: a snapshot that
+    claims a big network but holds no weights costs nothing."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ValueError(f"a network snapshot must be a dict with format {FORMAT}")
     try:
-        net = Network(
-            data["layer_sizes"],
-            activation=data["activation"],
-            output_activation=data["output_activation"],
-            loss=data["loss"],
-            seed=data["seed"],
-            init_zero=data["init_zero"],
-            optimizer=data["optimizer"],
-            input_names=data["input_names"],
+        sizes = check_layer_sizes(data["layer_sizes"])
+        layers, states, rng, epoch = (
+            data["layers"],
+            data["optimizer_state"],
+            data["rng"],
+            data["epoch"],
         )
-        epoch = data["epoch"]
-        layers, states, rng = data["layers"], data["optimizer_state"], data["rng"]
+        settings = {key: data[key] for key in _SETTINGS}
     except KeyError as missing:
         raise ValueError(f"the network snapshot lacks the field {missing}") from None
     if isinstance(epoch, bool) or not isinstance(epoch, int) or epoch < 0:
         raise ValueError(f"snapshot epoch must be a non-negative integer, not {epoch!r}")
-    net.epoch = epoch
-    if not isinstance(layers, list) or len(layers) != len(net.layers):
-        raise ValueError(f"the snapshot must have {len(net.layers)} layers")
-    dead = np.zeros_like(net.parameters.dead)
-    for index, (layer, saved) in enumerate(zip(net.layers, layers, strict=True)):
+    if not isinstance(layers, list) or len(layers) != len(sizes) - 1:
+        raise ValueError(f"the snapshot must have {len(sizes) - 1} layers")
+    arrays = []
+    for index, (saved, n_in, n_out) in enumerate(zip(layers, sizes, sizes[1:], strict=False)):
         if not isinstance(saved, dict):
             raise ValueError(f"layers[{index}] must be an object with weights, biases and dead")
-        layer.weights[:] = _array(
-            saved.get("weights"), layer.weights.shape, f"layers[{index}].weights"
-        )
-        layer.biases[:] = _array(saved.get("biases"), layer.biases.shape, f"layers[{index}].biases")
-        for pair in saved.get("dead", []):
-            if not (isinstance(pair, list) and len(pair) == 2):
-                raise ValueError(f"layers[{index}].dead must hold [neuron, source] pairs")
-            j, i = pair
-            if not (0 <= j < layer.dead.shape[0] and 0 <= i < layer.dead.shape[1]):
-                raise ValueError(f"layers[{index}].dead names a link that does not exist: {pair}")
+        weights = _array(saved.get("weights"), (n_out, n_in), f"layers[{index}].weights")
+        biases = _array(saved.get("biases"), (n_out,), f"layers[{index}].biases")
+        arrays.append((weights, biases, _dead(saved.get("dead", []), n_out, n_in, index)))
+    if not isinstance(states, dict):
+        raise ValueError("optimizer_state must be an object holding the optimizer's arrays")
+    generator = _generator_state(rng)
+    try:
+        net = Network(sizes, **settings)
+    except TypeError as error:  # a setting of the wrong type (a list for a name, …)
+        raise ValueError(f"the network snapshot's settings do not fit: {error}") from None
+    net.epoch = epoch
+    dead = np.zeros_like(net.parameters.dead)
+    for layer, (weights, biases, pairs) in zip(net.layers, arrays, strict=True):
+        layer.weights[:] = weights
+        layer.biases[:] = biases
+        for j, i in pairs:
             dead[layer.flat_index(j, i)] = True
     if dead.any():
         net.parameters.kill(dead)
-    if not isinstance(states, dict):
-        raise ValueError("optimizer_state must be an object holding the optimizer's arrays")
     for key, values in net._opt_state.items():
         values[:] = _array(states.get(key), values.shape, f"optimizer_state.{key}")
-    try:
-        net._rng.bit_generator.state = {
-            "bit_generator": "PCG64",
-            "state": {"state": int(rng["state"]), "inc": int(rng["inc"])},
-            "has_uint32": int(rng["has_uint32"]),
-            "uinteger": int(rng["uinteger"]),
-        }
-    except (KeyError, TypeError, ValueError):
-        raise ValueError(
-            "the snapshot's rng must be a PCG64 state (state, inc, has_uint32, uinteger)"
-        ) from None
+    net._rng.bit_generator.state = generator
     return net
+
+
+_SETTINGS = (
+    "activation",
+    "output_activation",
+    "loss",
+    "seed",
+    "init_zero",
+    "optimizer",
+    "input_names",
+)
+
+
+def _dead(pairs: Any, n_out: int, n_in: int, index: int) -> list[tuple[int, int]]:
+    """A layer's dead links, [neuron, source] pairs within its shape."""
+    if not isinstance(pairs, list):
+        raise ValueError(f"layers[{index}].dead must hold [neuron, source] pairs")
+    checked = []
+    for pair in pairs:
+        if not (
+            isinstance(pair, list)
+            and len(pair) == 2
+            and all(isinstance(k, int) and not isinstance(k, bool) for k in pair)
+        ):
+            raise ValueError(f"layers[{index}].dead must hold [neuron, source] pairs")
+        j, i = pair
+        if not (0 <= j < n_out and 0 <= i < n_in):
+            raise ValueError(f"layers[{index}].dead names a link that does not exist: {pair}")
+        checked.append((j, i))
+    return checked
+
+
+def _generator_state(rng: Any) -> dict[str, Any]:
+    """numpy's PCG64 state from a snapshot's: 128-bit state and increment (as strings), the
+    buffered 32-bit half and whether there is one."""
+    message = (
+        "the snapshot's rng must be a PCG64 state: state and inc whole numbers 0 to 2^128 - 1,"
+        " has_uint32 0 or 1, uinteger 0 to 2^32 - 1"
+    )
+    try:
+        state, inc = int(rng["state"]), int(rng["inc"])
+        has_uint32, uinteger = int(rng["has_uint32"]), int(rng["uinteger"])
+    except (KeyError, TypeError, ValueError, OverflowError):
+        raise ValueError(message) from None
+    if not (0 <= state < 2**128 and 0 <= inc < 2**128 and has_uint32 in (0, 1)):
+        raise ValueError(message)
+    if not 0 <= uinteger < 2**32:
+        raise ValueError(message)
+    return {
+        "bit_generator": "PCG64",
+        "state": {"state": state, "inc": inc},
+        "has_uint32": has_uint32,
+        "uinteger": uinteger,
+    }
 
 
 def _array(
@@ -107,8 +153,10 @@ def _array(
 ) -> np.ndarray[Any, np.dtype[np.float64]]:
     try:
         array = np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ValueError(f"{field} must be numbers of shape {shape}") from None
     if array.shape != shape:
         raise ValueError(f"{field} must have shape {shape}, not {array.shape}")
+    if not np.isfinite(array).all():
+        raise ValueError(f"{field} must hold finite numbers only")
     return array

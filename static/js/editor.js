@@ -128,7 +128,8 @@ export class Editor {
     const errors = this.$("upload_errors");
     errors.replaceChildren();
     const response = await fetch("/api/data", { method: "POST", body: form });
-    const body = await response.json();
+    // A proxy in front may answer a big file with a page of its own: say its status then.
+    const body = await response.json().catch(() => ({ detail: `${response.status} ${response.statusText}` }));
     this.$("upload").value = "";
     if (!response.ok) {
       const lines = (body.errors ?? [{ line: null, reason: body.detail }]).map(

@@ -43,13 +43,16 @@ export function hashKey(field) {
   return CONFIG_FIELDS.find(([, name]) => name === field)?.[0] ?? field;
 }
 
-/** A part of the hash decoded; a malformed escape (a lone "%") is kept as it was written. */
+/** Percent-decoding that never throws: each run of %XX escapes that is UTF-8 is decoded, and
+ * what is not ("100%", "%ZZ", the bytes of a lone surrogate) stays as it was written. */
 function decode(text) {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
+  return text.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => {
+    try {
+      return decodeURIComponent(run);
+    } catch {
+      return run;
+    }
+  });
 }
 
 // A value that does not parse goes to the server as written, which names it and says what is

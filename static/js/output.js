@@ -72,9 +72,16 @@ export function drawOutput(canvas, frame, state, view) {
   }
 }
 
-/** Epoch, losses, accuracy or RMSE and R², the confusion matrices when asked for, and the play
- * button's label. A row shows when the frame carries its metric. */
+const DIVERGED =
+  "The network diverged: a training step made its loss infinite, so training stopped at the " +
+  "last weights that were still numbers. Lower the learning rate and press Reset.";
+
+/** Epoch, losses, accuracy or RMSE and R², the confusion matrices when asked for, the play
+ * button's label, and whether the network diverged. A row shows when the frame carries its
+ * metric. */
 export function showNumbers(header, $) {
+  const diverged = header.diverged ? DIVERGED : "";
+  if ($("diverged").textContent !== diverged) $("diverged").textContent = diverged; // once: an alert
   $("epoch").textContent = formatEpoch(header.epoch);
   for (const name of ["test_loss", "train_loss"]) $(name).textContent = formatValue(header[name]);
   for (const [row, format] of [["accuracy", formatPercent], ["rmse", formatValue], ["r2", formatValue]]) {

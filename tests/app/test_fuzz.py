@@ -63,20 +63,35 @@ def _state(session: Session) -> str:
     return json.dumps(snapshot, sort_keys=True, default=str) + repr(session.data.points.tobytes())
 
 
+def _refuse_constant(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
+
+
+def assert_strict(message: Any) -> None:
+    """`message` is what a browser can parse: no NaN or Infinity, and encodable as UTF-8."""
+    text = json.dumps(message, allow_nan=False, ensure_ascii=False)
+    text.encode("utf-8")
+    json.loads(text, parse_constant=_refuse_constant)
+
+
 def _apply(session: Session, text: str) -> None:
     """Apply one message as the server does; only InputError may come out, and it leaves the
-    session as it was."""
+    session as it was. What an applied one sends back, and the network, hold finite numbers."""
     before = _state(session)
     try:
         message = protocol.parse(text, LIMIT)
         if isinstance(message, protocol.Ack):
             return  # the connection takes acks itself (app/ws.py); they never reach a session
-        session.handle(message)
+        reply = session.handle(message)
     except InputError as error:
         refused = error
     else:
+        for outgoing in [*reply.messages, session.state_message(), session.snapshot_message()]:
+            assert_strict(outgoing)
+        assert all(math.isfinite(v) for v in session.net.parameters.values)
         return
     assert "Traceback" not in refused.message
+    assert_strict({"type": "error", "field": refused.field, "message": refused.message})
     assert _state(session) == before, f"a refused message changed the session: {text[:200]}"
 
 

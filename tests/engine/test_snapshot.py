@@ -66,3 +66,36 @@ def test_a_bad_snapshot_is_refused_with_the_field_named(change, message):
     change(data)
     with pytest.raises(ValueError, match=message):
         Network.from_dict(data)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d["layers"][0]["weights"][0].__setitem__(0, float("nan")), "finite numbers"),
+        (lambda d: d["layers"][1].update(biases=[float("inf")] * 3), "finite numbers"),
+        (lambda d: d["optimizer_state"]["m"].__setitem__(0, float("-inf")), "finite numbers"),
+        (lambda d: d["rng"].update(state="-5"), "rng must be a PCG64 state"),
+        (lambda d: d["rng"].update(inc=str(2**128)), "rng must be a PCG64 state"),
+        (lambda d: d["rng"].update(uinteger=float("inf")), "rng must be a PCG64 state"),
+        (lambda d: d["layers"][0].update(dead=[["0", 0]]), "dead must hold"),
+        (lambda d: d.update(layer_sizes=5), "layer_sizes must be"),
+        (lambda d: d.update(optimizer=["adam"]), "settings do not fit"),
+    ],
+)
+def test_a_hostile_snapshot_is_a_value_error_naming_what_is_wrong(change, message):
+    data = json.loads(json.dumps(_trained()[0].to_dict()))
+    change(data)
+    with pytest.raises(ValueError, match=message):
+        Network.from_dict(data)
+
+
+def test_a_snapshot_claiming_a_huge_network_without_its_weights_builds_nothing(monkeypatch):
+    data = _trained()[0].to_dict()
+    data.update(layer_sizes=[2, 4096, 4096, 1], layers=[])
+
+    def never(*args, **kwargs):
+        raise AssertionError("a network was built")
+
+    monkeypatch.setattr(Network, "__init__", never)
+    with pytest.raises(ValueError, match="must have 3 layers"):
+        Network.from_dict(data)

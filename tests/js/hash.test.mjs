@@ -118,3 +118,11 @@ test("each config field has the key a link spells it with", () => {
   assert.equal(hashKey("network_shape"), "networkShape");
   assert.equal(hashKey("data_seed"), "dataSeed");
 });
+
+test("malformed percent-encoding is read as it is, not thrown (#seed=100%)", () => {
+  assert.equal(parseHash("#seed=100%").config.seed, "100%");
+  assert.equal(parseHash("#seed=a%ZZb%20c").config.seed, "a%ZZb c");
+  assert.equal(parseHash("#seed=%ED%A0%80x").config.seed, "%ED%A0%80x"); // a lone surrogate's bytes
+  assert.equal(parseHash("#%E0%A4%A=1&dataset=xor").config.dataset, "xor");
+  assert.equal(parseHash("#seed=%F0%9F%98%80").config.seed, "😀");
+});
