@@ -34,10 +34,15 @@ class Data:
 
 
 def build(
-    config: Config, settings: Settings, own: tuple[Array, Array] | None, empty_ok: bool = False
+    config: Config,
+    settings: Settings,
+    own: tuple[Array, Array] | None,
+    empty_ok: bool = False,
+    split: Array | None = None,
 ) -> Data:
-    """The data `config` describes: its dataset (or `own` points), split by perc_train. Own
-    points may be none only when `empty_ok` (the user cleared them and will draw new ones)."""
+    """The data `config` describes: its dataset (or `own` points), split by perc_train, or for
+    own points by `split` (which train) when a file gave it. Own points may be none only when
+    `empty_ok` (the user cleared them and will draw new ones)."""
     if config.active_dataset == OWN:
         if own is None or (len(own[0]) == 0 and not empty_ok):
             raise InputError("dataset", "dataset 'own' needs points: add some first")
@@ -56,6 +61,8 @@ def build(
     order = make_rng(config.data_seed or config.seed).permutation(n)
     train = np.zeros(n, dtype=bool)
     train[order[: n if config.all_train else max(min(n, 1), n * config.perc_train // 100)]] = True
+    if config.active_dataset == OWN and split is not None and not config.all_train:
+        train = np.asarray(split, dtype=bool).copy()
     names = config.features
     return Data(
         points,

@@ -224,11 +224,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         },
     )
     async def data(
-        file: Annotated[UploadFile, File(description="CSV: x, y, label; a header optional")],
+        file: Annotated[
+            UploadFile, File(description="CSV: x, y, label and optionally set; a header optional")
+        ],
         problem: Annotated[Literal["classification", "regression"], Form()] = "classification",
     ) -> dict[str, Any] | StrictJSONResponse:
         """Check and read a CSV of points, whole. The points come back as [x, y, label] rows
-        (two classes as ±1) with their class count: send them over the socket in a `set_points`
+        (two classes as ±1) with their class count, and `train` (which train, from a set column
+        of train or test; null without one): send them over the socket in a `set_points`
         message (a session lives in one server process, and this request may reach another)."""
         content = await file.read(settings.max_upload_bytes + 1)
         if len(content) > settings.max_upload_bytes:
@@ -244,7 +247,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         except upload.CsvError as error:
             detail = f"{len(error.errors)} problem(s); nothing was read"
             return StrictJSONResponse({"detail": detail, "errors": error.errors}, status_code=422)
-        return {"problem": problem, "n_classes": points.n_classes, "points": points.rows}
+        return {
+            "problem": problem,
+            "n_classes": points.n_classes,
+            "points": points.rows,
+            "train": points.train,
+        }
 
     def page(request: Request, embed: bool) -> HTMLResponse:
         base = str(request.base_url).rstrip("/")

@@ -143,6 +143,7 @@ class SetPoints(_Message):
     type: Literal["set_points"]
     points: list[tuple[Coordinate, Coordinate, float]]
     n_classes: int | None = Field(None, ge=2, le=5)
+    train: list[bool] | None = None  # which points train (a file's set column); else the ratio
 
 
 class Confusion(_Message):

@@ -77,13 +77,14 @@ class SnapshotFile(_Part):
     config: Config
     network: NetworkFile
     points: list[tuple[Coordinate, Coordinate, Number]] | None = None
+    train: list[Annotated[bool, Strict()]] | None = None  # which points train, if a file said
     playing: Annotated[bool, Strict()] = False
     speed: EpochsPerFrame = 1
     history: list[tuple[Epoch, Number | None, Number | None]] = Field(
         default_factory=list, max_length=HISTORY_LIMIT
     )
 
-    @field_validator("points", mode="before")
+    @field_validator("points", "train", mode="before")
     @classmethod
     def _few_enough(cls, points: Any, info: ValidationInfo) -> Any:
         # Counted before each point is checked: 40,000 points fit in a message.
@@ -100,6 +101,7 @@ class Restored:
     config: Config
     net: Network
     own: tuple[NDArray[Any], NDArray[Any]] | None
+    split: NDArray[np.bool_] | None
     speed: int | str
     history: list[tuple[int, float | None, float | None]]
     playing: bool
@@ -123,11 +125,14 @@ def read_snapshot(snapshot: dict[str, Any], settings: Settings) -> Restored:
     own = None if file.points is None else _points(file.points, config)
     if config.active_dataset == OWN and own is None:
         raise InputError("snapshot.points", "snapshot.points: the dataset 'own' needs its points")
+    split = None if file.train is None else np.array(file.train, dtype=bool)
+    if split is not None and (own is None or len(split) != len(own[0])):
+        raise InputError("snapshot.train", "snapshot.train: one true or false for each point")
     try:
         net = Network.from_dict(file.network.model_dump())
     except ValueError as error:  # the checks above leave nothing for the engine to refuse
         raise InputError("snapshot.network", f"snapshot.network: {error}") from None
-    return Restored(config, net, own, speed, list(file.history), file.playing)
+    return Restored(config, net, own, split, speed, list(file.history), file.playing)
 
 
 def _check_network(net: NetworkFile, config: Config) -> None:

@@ -50,6 +50,8 @@ class Session:
             config.model_dump() if config else {"seed": new_seed()}, settings
         )
         self.own: tuple[NDArray[Any], NDArray[Any]] | None = None  # the user's points and labels
+        # Which of the user's points train, when a file or a snapshot said so (else the ratio).
+        self.split: NDArray[np.bool_] | None = None
         self.playing = False
         self.speed: int | str = 1  # epochs per frame, or "max"
         self.diverged = False
@@ -147,9 +149,11 @@ class Session:
                 raise InputError(field, f"{field}: dataset 'own' needs points: add some first")
             if config.active_dataset == OWN and own is not None:
                 own = (own[0], session_data.check_labels(own[1], config))
+            if changed & {"perc_train", "all_train"}:
+                self.split = None  # a new ratio splits the points anew
             # New features need new feature columns; the points come out the same for a seed.
             rebuild_data = changed & (DATA_FIELDS | {"seed", "features"})
-            data = session_data.build(config, self.settings, own) if rebuild_data else self.data
+            data = self._build(config, own) if rebuild_data else self.data
             self._rebuild(config, data, own)
         else:
             self.config = config
@@ -208,8 +212,14 @@ class Session:
         config = self.config.model_copy(
             update={"seed": message.seed or new_seed(), "data_seed": None}
         )
-        self._rebuild(config, session_data.build(config, self.settings, self.own), self.own)
+        self._rebuild(config, self._build(config, self.own), self.own)
         return self._state_reply()
+
+    def _build(
+        self, config: Config, own: tuple[NDArray[Any], NDArray[Any]] | None, empty_ok: bool = False
+    ) -> session_data.Data:
+        """The data for `config`, own points split as the session's split says."""
+        return session_data.build(config, self.settings, own, empty_ok, self.split)
 
     def _on_regenerate(self, _: protocol.Regenerate) -> Reply:
         if self.config.active_dataset == OWN:
@@ -250,8 +260,11 @@ class Session:
         points, labels = self._own_points()
         self._check_room(len(points) + len(added))
         new_labels = session_data.check_labels(added[:, 2], self.config)
+        split = self._own_split()
         return self._use_own(
-            np.vstack([points, added[:, :2]]), np.concatenate([labels, new_labels])
+            np.vstack([points, added[:, :2]]),
+            np.concatenate([labels, new_labels]),
+            None if split is None else np.concatenate([split, np.ones(len(added), bool)]),
         )
 
     def _on_remove_point(self, message: protocol.RemovePoint) -> Reply:
@@ -260,7 +273,8 @@ class Session:
             raise InputError("near", "there are no points to remove")
         nearest = int(np.argmin(((points - np.array(message.near)) ** 2).sum(axis=1)))
         keep = np.arange(len(points)) != nearest
-        return self._use_own(points[keep], labels[keep])
+        split = self._own_split()
+        return self._use_own(points[keep], labels[keep], None if split is None else split[keep])
 
     def _on_clear_points(self, _: protocol.ClearPoints) -> Reply:
         return self._use_own(np.zeros((0, 2)), np.zeros(0))
@@ -269,13 +283,19 @@ class Session:
         """All of the session's points at once (an upload, an undo): all of them or none."""
         self._check_room(len(message.points))
         rows = np.array(message.points, dtype=np.float64).reshape(-1, 3)
+        if message.train is not None and len(message.train) != len(rows):
+            raise InputError(
+                "train", f"train must say for each of the {len(rows)} points whether it trains"
+            )
+        split = None if message.train is None else np.array(message.train, dtype=bool)
         if message.n_classes in (None, self.config.n_classes):
-            return self._use_own(rows[:, :2], rows[:, 2])
+            return self._use_own(rows[:, :2], rows[:, 2], split)
         # Another class count is another output layer: a new network, as a config change makes.
         update = {self.config.dataset_field: OWN, "n_classes": message.n_classes}
         config = Config.checked({**self.config.model_dump(), **update}, self.settings)
         own = (rows[:, :2], session_data.check_labels(rows[:, 2], config))
-        self._rebuild(config, session_data.build(config, self.settings, own, empty_ok=True), own)
+        self.split = split
+        self._rebuild(config, self._build(config, own, empty_ok=True), own)
         return self._state_reply()
 
     def _check_room(self, points: int) -> None:
@@ -293,11 +313,19 @@ class Session:
             return self.own
         return self.data.points, np.asarray(self.data.labels)
 
-    def _use_own(self, points: np.ndarray, labels: np.ndarray) -> Reply:
-        """Make these the session's points; the network keeps learning on them (no reset)."""
+    def _own_split(self) -> NDArray[np.bool_] | None:
+        """The split of the points a user edits, when a file or snapshot gave their own."""
+        return self.split if self.config.active_dataset == OWN and self.own is not None else None
+
+    def _use_own(
+        self, points: np.ndarray, labels: np.ndarray, split: NDArray[np.bool_] | None = None
+    ) -> Reply:
+        """Make these the session's points (and, if given, which train); the network keeps
+        learning on them (no reset)."""
         config = self.config.model_copy(update={self.config.dataset_field: OWN})
         own = (points, session_data.check_labels(labels, config))
-        self.data = session_data.build(config, self.settings, own, empty_ok=True)
+        self.split = split
+        self.data = self._build(config, own, empty_ok=True)
         self.own, self.config = own, config
         self.playing = self.playing and len(points) > 0
         self._after_change()
@@ -469,7 +497,8 @@ class Session:
         """Become the session `snapshot` describes. Raises InputError and changes nothing if it
         does not hold together."""
         r = restore.read_snapshot(snapshot, self.settings)
-        data = session_data.build(r.config, self.settings, r.own, empty_ok=True)
+        data = session_data.build(r.config, self.settings, r.own, True, r.split)
+        self.split = r.split
         self.config, self.data, self.own, self.speed, self.history = (
             r.config,
             data,

@@ -10,16 +10,20 @@ from app.data import label_problem
 from app.protocol import COORDINATE_LIMIT
 
 HEADER = ("x", "y", "label")
+SET = "set"  # an optional fourth column: "train" or "test", as Download CSV writes it
+SETS = {"train": True, "test": False}
 HEADER_SHOWN = 80  # characters of a wrong header quoted back
 BLANK = ' \t,"'  # a line of nothing but these holds no point
 
 
 @dataclass(frozen=True)
 class Points:
-    """A file's points as [x, y, label] rows, and the class count its labels use."""
+    """A file's points as [x, y, label] rows, the class count its labels use, and which train
+    (None when the file has no set column: the ratio decides)."""
 
     rows: list[list[float]]
     n_classes: int
+    train: list[bool] | None = None
 
 
 class CsvError(ValueError):
@@ -86,13 +90,18 @@ def parse(data: bytes, problem: str, max_points: int) -> Points:
         raise CsvError([{"line": None, "reason": reason}])
     rows = _rows(lines)
     first = rows[0][1] if rows else None
+    columns: tuple[str, ...] = HEADER
     if isinstance(first, list) and _number(first[0].strip()) is None:  # a header
         line, _ = rows.pop(0)
-        if tuple(cell.strip().lower() for cell in first) != HEADER:
+        columns = tuple(cell.strip().lower() for cell in first)
+        if columns not in (HEADER, (*HEADER, SET)):
             got = ", ".join(first)
             if len(got) > HEADER_SHOWN:
                 got = got[:HEADER_SHOWN] + "…"
-            raise CsvError([{"line": line, "reason": f"the header must be x, y, label, not {got}"}])
+            reason = f"the header must be x, y, label (and set), not {got}"
+            raise CsvError([{"line": line, "reason": reason}])
+    elif isinstance(first, list) and len(first) == len(HEADER) + 1:
+        columns = (*HEADER, SET)  # no header, but a set column: the file says which train
     if not rows:
         raise CsvError([{"line": None, "reason": "the file has no points"}])
     if len(rows) > max_points:
@@ -100,14 +109,21 @@ def parse(data: bytes, problem: str, max_points: int) -> Points:
         raise CsvError([{"line": None, "reason": reason}])
     errors: list[dict[str, Any]] = []
     parsed: list[tuple[int, float, float, float]] = []
+    train: list[bool] = []
     for line, row in rows:
         if isinstance(row, str):
             errors.append({"line": line, "reason": row})
             continue
-        if len(row) != 3:
-            reason = f"expected 3 columns (x, y, label), found {len(row)}"
+        if len(row) != len(columns):
+            reason = f"expected {len(columns)} columns ({', '.join(columns)}), found {len(row)}"
             errors.append({"line": line, "reason": reason})
             continue
+        if len(columns) > len(HEADER):
+            which = row.pop().strip().lower()
+            if which not in SETS:
+                errors.append({"line": line, "reason": f"set is {which!r}, not train or test"})
+                continue
+            train.append(SETS[which])
         values = [_number(cell.strip()) for cell in row]
         named = list(zip(HEADER, values, strict=True))
         bad = [name for name, v in named if v is None or math.isnan(v)]
@@ -135,4 +151,4 @@ def parse(data: bytes, problem: str, max_points: int) -> Points:
         points.append([x, y, label])
     if errors:
         raise CsvError(sorted(errors, key=lambda e: e["line"] or 0))
-    return Points(points, n_classes)
+    return Points(points, n_classes, train if len(columns) > len(HEADER) else None)

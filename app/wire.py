@@ -99,14 +99,16 @@ def state(session: "Session") -> dict[str, Any]:
 
 def snapshot(session: "Session") -> dict[str, Any]:
     """What a client keeps to get this session back anywhere, weights bit for bit."""
-    own = None
+    own = split = None
     if session.config.active_dataset == OWN and session.own is not None:
         own = np.column_stack([session.own[0], session.own[1]]).tolist()
+        split = None if session.split is None else session.split.tolist()
     return {
         "format": SNAPSHOT_FORMAT,
         "config": session.config.model_dump(),
         "network": session.net.to_dict(),
         "points": own,
+        "train": split,
         "playing": session.playing,
         "speed": session.speed,
         "history": session.history,

@@ -105,6 +105,7 @@ export class Editor {
       dataset: config[field],
       n_classes: config.n_classes,
       rows: points.x.map((x, i) => [x, points.y[i], points.label[i]]),
+      train: config[field] === "own" ? points.train : null,
     });
     if (this.undos.length > UNDO_LIMIT) this.undos.shift();
     this.send(message);
@@ -114,7 +115,7 @@ export class Editor {
     const last = this.undos.pop();
     if (!last) return;
     if (last.dataset === "own") {
-      this.send({ type: "set_points", points: last.rows, n_classes: last.n_classes });
+      this.send({ type: "set_points", points: last.rows, n_classes: last.n_classes, train: last.train });
     } else {
       this.send({ type: "config", changes: { [last.field]: last.dataset, n_classes: last.n_classes } });
     }
@@ -144,7 +145,7 @@ export class Editor {
       errors.append(title, list);
       return;
     }
-    this.edit({ type: "set_points", points: body.points, n_classes: body.n_classes });
+    this.edit({ type: "set_points", points: body.points, n_classes: body.n_classes, train: body.train });
   }
 
   download() {

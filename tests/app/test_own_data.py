@@ -58,7 +58,11 @@ def test_every_bad_row_is_reported_with_its_line_and_reason():
     ("text", "problem", "reason"),
     [
         (b"", "classification", "the file has no points"),
-        (b"a,b,c\n1,1,1\n", "classification", "the header must be x, y, label, not a, b, c"),
+        (
+            b"a,b,c\n1,1,1\n",
+            "classification",
+            "the header must be x, y, label (and set), not a, b, c",
+        ),
         (b"1,1,1\n" * 4, "classification", "the file has 4 points; a session holds at most 3"),
         (b"\xff\xfe", "classification", "the file is not UTF-8 text"),
         (b"0,0,2.5\n", "regression", "label 2.5 is not a value from -2 to 2"),
@@ -85,6 +89,7 @@ def test_post_api_data_answers_the_points_or_every_problem():
         "problem": "classification",
         "n_classes": 2,
         "points": [[1.0, 2.0, 1.0], [3.0, 4.0, -1.0]],
+        "train": None,
     }
     assert bad.status_code == 422
     assert bad.json()["errors"] == [{"line": 2, "reason": "y is not a number"}]
@@ -220,3 +225,68 @@ def test_a_point_drawn_on_the_noisiest_reg_plane_is_accepted():
     assert np.abs(np.asarray(session.data.labels)).max() > 1  # the dataset's own labels pass ±1
     _send(session, type="add_points", points=[[5.9, 5.9, -1.0]])
     assert len(session.data.points) == 1201
+
+
+def test_a_downloaded_file_with_its_set_column_uploads_back_with_the_same_split():
+    text = b"x,y,label,set\n1,1,1,train\n2,2,-1,test\n-1,-1,1,TEST\n3,-3,-1,train\n"
+    read = upload.parse(text, "classification", 100)
+    assert read.rows == [[1, 1, 1], [2, 2, -1], [-1, -1, 1], [3, -3, -1]]
+    assert read.train == [True, False, False, True]
+    session = _session()
+    _send(session, type="set_points", points=read.rows, train=read.train)
+    assert session.data.train.tolist() == [True, False, False, True]
+    assert upload.parse(b"1,1,1\n2,2,-1\n", "classification", 100).train is None  # the ratio
+
+
+def test_a_set_column_must_say_train_or_test_on_every_row():
+    text = b"x,y,label,set\n1,1,1,train\n2,2,-1,maybe\n3,3,1\n"
+    with pytest.raises(upload.CsvError) as caught:
+        upload.parse(text, "classification", 100)
+    assert caught.value.errors == [
+        {"line": 3, "reason": "set is 'maybe', not train or test"},
+        {"line": 4, "reason": "expected 4 columns (x, y, label, set), found 3"},
+    ]
+
+
+def test_set_points_with_a_split_of_another_length_is_refused_and_changes_nothing():
+    session = _session()
+    before = session.data.points.copy()
+    with pytest.raises(InputError) as error:
+        _send(session, type="set_points", points=[[1, 1, 1], [2, 2, -1]], train=[True])
+    assert error.value.field == "train"
+    assert np.array_equal(session.data.points, before)
+
+
+def test_a_split_survives_edits_a_snapshot_and_a_new_ratio_resplits():
+    session = _session()
+    points = [[1, 1, 1], [2, 2, -1], [3, 3, 1], [-2, -2, -1]]
+    _send(session, type="set_points", points=points, train=[True, False, False, True])
+    _send(session, type="add_points", points=[[0, 5, 1]])  # a drawn point trains
+    assert session.data.train.tolist() == [True, False, False, True, True]
+    _send(session, type="remove_point", near=[2, 2])
+    assert session.data.train.tolist() == [True, False, True, True]
+    other = _session()
+    other.restore(session.snapshot())
+    assert other.data.train.tolist() == [True, False, True, True]
+    _send(other, type="config", changes={"perc_train": 70})
+    assert other.split is None  # the person chose a ratio: it splits the points anew
+    assert other.data.train.sum() == 2
+
+
+@pytest.mark.parametrize(("dataset", "problem", "noise", "k"), list(_every_generated_set())[::7])
+def test_every_generated_set_downloads_and_uploads_back_the_same(dataset, problem, noise, k):
+    field = "dataset" if problem == "classification" else "reg_dataset"
+    session = _session(problem=problem, noise=noise, n_classes=k, **{field: dataset})
+    d = session.data
+    labels = np.asarray(d.labels, dtype=float)
+    lines = ["x,y,label,set"] + [  # as the page's pointsCsv writes it (JS prints shortest floats)
+        f"{x!r},{y!r},{label!r},{'train' if t else 'test'}"
+        for (x, y), label, t in zip(
+            d.points.tolist(), labels.tolist(), d.train.tolist(), strict=True
+        )
+    ]
+    read = upload.parse(("\n".join(lines) + "\n").encode(), problem, 2000)
+    _send(session, type="set_points", points=read.rows, n_classes=read.n_classes, train=read.train)
+    assert np.array_equal(session.data.points, d.points)
+    assert np.array_equal(np.asarray(session.data.labels, dtype=float), labels)
+    assert np.array_equal(session.data.train, d.train)

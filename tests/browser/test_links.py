@@ -3,6 +3,7 @@ bad key is named and skipped, the hash applies whenever it changes, a refused ch
 every control true, and what the person did while the socket was down still happens."""
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -326,3 +327,25 @@ def test_the_embed_preview_follows_each_box_ticked(tab: Tab) -> None:
     preview.locator("#step").wait_for(state="hidden")  # its hash changed: it applies it
     page.uncheck("#embed_hide input[value=stepButton]")
     preview.locator("#step").wait_for(state="visible")
+
+
+def test_download_csv_then_upload_it_gives_the_same_points_in_the_same_sets(
+    tab: Tab, tmp_path: Path
+) -> None:
+    page = tab.open("#seed=0.5&dataset=spiral&noise=15&percTrainData=70")
+    _settled(page, "config.dataset === 'spiral'")
+    count = page.text_content("#data_count")
+    page.click("#edit_data")
+    with page.expect_download() as download:
+        page.click("#download")
+    written = Path(download.value.path()).read_text()
+    file = tmp_path / "mine.csv"
+    file.write_text(written)
+    page.set_input_files("#upload", str(file))
+    _settled(page, "config.dataset === 'own'")
+    assert page.text_content("#data_count") == count  # "500 points: 350 train, 150 test"
+    rows = [line.split(",") for line in written.splitlines()[1:]]
+    snapshot = page.evaluate(SNAPSHOT)
+    assert [[float(x), float(y), float(label)] for x, y, label, _ in rows] == snapshot["points"]
+    assert [which == "train" for *_, which in rows] == snapshot["train"]
+    assert page.locator("#upload_errors li").count() == 0
