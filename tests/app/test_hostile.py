@@ -219,7 +219,12 @@ def test_3_a_diverging_run_sends_only_strict_json_and_says_diverged(speed):
         c.send(type="explain", index=0)
         c.send(type="snapshot")
         c.send(type="ping", id="after")
-        while not (text := c.ws.receive_text()).startswith('{"type":"pong"'):
+        while True:  # frames may come between the replies: only the text ones are read here
+            event = c.ws.receive()
+            if event.get("bytes") is not None:
+                continue
+            if (text := event["text"]).startswith('{"type":"pong"'):
+                break
             texts.append(text)
         messages = [strict(text) for text in texts]
         errors = [m["message"] for m in messages if m["type"] == "error"]
