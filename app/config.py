@@ -131,9 +131,14 @@ class Config(BaseModel):
         if self.n_classes > 2 and (
             self.problem != "classification" or self.dataset not in ("blobs", "spiral", OWN)
         ):
-            raise ValueError("n_classes above 2 needs dataset 'blobs', 'spiral' or 'own'")
+            raise ValueError(
+                "n_classes above 2 needs classification on 'blobs', 'spiral' or 'own' points; "
+                "set the class count to 2 first"
+            )
         if self.loss == "cross_entropy" and self.problem != "classification":
-            raise ValueError("loss 'cross_entropy' is for classification; use 'square'")
+            raise ValueError(
+                "loss 'cross_entropy' is for classification; set the loss to 'square' first"
+            )
         return self
 
     @property

@@ -136,12 +136,13 @@ const connection = new Connection(socketUrl, framed ? memoryStorage() : sessionS
       explainer.load(message);
     } else if (message.type === "link_ignored") {
       const parts = message.ignored.map(({ field, message: why }) => {
-        const key = hashKey(field);
-        return `${key} (${why.replace(/^changes\.\w+: /, "")})`;
+        const value = link.config[field];
+        const shown = value === undefined ? "" : `=${Array.isArray(value) ? value.join(",") : value}`;
+        return `${hashKey(field)}${shown}: ${why.replace(/^changes\.\w+: /, "")}`;
       });
-      tell(`The link's ${parts.join("; ")} could not apply, so the default was kept.`);
+      tell(`Ignored from the link, so the default is used instead: ${parts.join("; ")}.`);
     } else if (message.type === "error") {
-      tell(message.message);
+      tell(message.message.replace(/^changes(\.|: )/, "")); // the field, as the person knows it
       if (store.state) showControls(store.state); // every control back to what the session has
     }
   },
