@@ -17,6 +17,7 @@ import { drawAxes, drawOutput, showNumbers } from "./output.js";
 const ALL_FEATURES = ["x", "y", "xSquared", "ySquared", "xTimesY", "sinX", "sinY", "cosX", "cosY"];
 const NEW_LAYER_NEURONS = 2; // TF: a new layer starts with 2 neurons
 const CONTROL_WIDTH = 88; // px, the widest of a column's neuron controls
+const NARROW_CONTROL = 64; // px: narrower, a column's controls drop the slider and the word
 // TF Playground's NAME_hide keys, and the control each hides (features hide their own button).
 const HIDABLE = {
   playButton: "play",
@@ -49,7 +50,7 @@ const stats = {
   },
 };
 window.lernmi = stats;
-const network = new NetworkView($("net"));
+const network = new NetworkView($("net"), !document.body.classList.contains("embed"));
 // The layout the network view draws with, in CSS pixels, and the input features in its first
 // column, and the numbers explain mode last wrote on it (the browser tests check the drawing
 // against them).
@@ -254,8 +255,15 @@ function showNeurons(c) {
       slider.setAttribute("aria-label", `Neurons in hidden layer ${index + 1}`);
       slider.addEventListener("change", () => resize(Number(slider.value)));
       const count = document.createElement("output");
-      count.textContent = `${size} neuron${size > 1 ? "s" : ""}`;
-      slider.addEventListener("input", () => (count.textContent = `${slider.value} neurons`));
+      const number = document.createElement("span");
+      const word = document.createElement("span");
+      const say = (n) => {
+        number.textContent = n;
+        word.textContent = n > 1 ? " neurons" : " neuron";
+      };
+      say(size);
+      count.append(number, word);
+      slider.addEventListener("input", () => say(Number(slider.value)));
       const row = document.createElement("div");
       row.append(...buttons);
       control.append(row, slider, count);
@@ -286,6 +294,8 @@ function placeControls() {
   });
   const pitch = xs.length > 1 ? xs[1] - xs[0] : CONTROL_WIDTH;
   const width = Math.min(CONTROL_WIDTH, pitch - 6);
+  // Where the columns stand close (a phone, a deep network), − and + and the count only.
+  $("neurons").classList.toggle("narrow", width < NARROW_CONTROL);
   [...$("neurons").children].forEach((control, i) => {
     const left = Math.max(0, Math.min(network.width - width, xs[i + 1] + box / 2 - width / 2));
     Object.assign(control.style, { left: `${left}px`, width: `${width}px` });

@@ -23,12 +23,12 @@ export function labelFont(box) {
 }
 
 /** The network view's layout. `columns`: how many boxes each column holds, the inputs first (off
- * features included: they stay in place), the output last. Returns the box size, the label font,
- * each column's left x and its boxes' top ys, and each input's label rectangle. The outputs
- * have room on their right, where explain mode writes their numbers. */
-export function layoutNetwork(width, height, columns) {
+ * features included: they stay in place), the output last; `right`: the room (px) right of the
+ * outputs, where explain mode writes their numbers (none where there is no explain mode).
+ * Returns the box size, the label font, each column's left x and its boxes' top ys, and each
+ * input's label rectangle. */
+export function layoutNetwork(width, height, columns, right = rightRoom(width)) {
   const count = columns.length;
-  const right = rightRoom(width);
   const tallest = Math.max(1, ...columns);
   const fit = (labelWidth) => {
     const across = (width - 2 * PAD - labelWidth - LABEL_GAP - right) / (count + GAP_RATIO * (count - 1));
@@ -58,5 +58,5 @@ export function layoutNetwork(width, height, columns) {
     width: labelWidth,
     height: labelHeight,
   }));
-  return { width, height, box, font, xs, tops, labels };
+  return { width, height, right, box, font, xs, tops, labels };
 }

@@ -91,9 +91,11 @@ function segmentDistance(px, py, [x1, y1], [x2, y2]) {
 const overlaps = (a, b) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 
 export class NetworkView {
-  /** The view of `canvas`: sized by devicePixelRatio, laid out in CSS pixels. */
-  constructor(canvas) {
+  /** The view of `canvas`: sized by devicePixelRatio, laid out in CSS pixels; `explains`: whether
+   * explain mode may write numbers right of the outputs (not in the embed). */
+  constructor(canvas, explains = true) {
     this.canvas = canvas;
+    this.explains = explains;
     this.ctx = canvas.getContext("2d");
     this.width = 0;
     this.height = 0;
@@ -120,7 +122,8 @@ export class NetworkView {
     const key = `${this.width}×${this.height}:${inputs}:${network.layers.map((l) => l.neurons.length)}`;
     if (key === this.key) return this.layout;
     const columns = [inputs, ...network.layers.map((layer) => layer.neurons)];
-    this.layout = layoutNetwork(this.width, this.height, columns.map((ids) => ids.length));
+    const sizes = columns.map((ids) => ids.length);
+    this.layout = layoutNetwork(this.width, this.height, sizes, this.explains ? undefined : 0);
     this.places = new Map();
     columns.forEach((ids, c) => ids.forEach((id, r) => this.places.set(id, [this.layout.xs[c], this.layout.tops[c][r]])));
     Object.assign(this, { key, inputs, network });
@@ -228,15 +231,17 @@ export class NetworkView {
     const sample = (k, r, c) => output[k * 10000 + r * 500 + c * 5];
     const outAtlas = paintAtlas(this.atlases.output, outputs.length, sample, frame.header.blocks.at(-1).range);
     outputs.forEach((id, k) => this.drawBox(outAtlas, k, id));
-    // Each neuron's bias, a small square at its box's bottom-left corner, the output's included.
+    // Each neuron's bias, a small square at its box's bottom-left corner, the output's included:
+    // 8 px, or a quarter of a small box.
     ctx.strokeStyle = "#555";
     ctx.lineWidth = 1;
+    const bias = Math.max(4, Math.min(8, Math.round(box / 4)));
     for (const layer of network.layers) {
       for (const id of layer.neurons) {
         const [x, y] = this.places.get(id);
         ctx.fillStyle = colour(values[index.get(id)]);
-        ctx.fillRect(x - 4, y + box - 6, 8, 8);
-        ctx.strokeRect(x - 4, y + box - 6, 8, 8);
+        ctx.fillRect(x - bias / 2, y + box - bias + 2, bias, bias);
+        ctx.strokeRect(x - bias / 2, y + box - bias + 2, bias, bias);
       }
     }
     this.tags = [];

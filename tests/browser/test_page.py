@@ -863,7 +863,7 @@ LARGEST = (
 )
 # layout.js's rules for every network from 0 to 6 hidden layers of 1 to 8 neurons, with 9 inputs
 # and 1 or 5 outputs, on a canvas of the page's own size: what breaks them, or [].
-_EVERY_NETWORK_JS = """async ([width, height]) => {
+_EVERY_NETWORK_JS = """async ([width, height, right]) => {
     const { layoutNetwork } = await import('/static/js/layout.js');
     const problems = [];
     const overlap = (a, b) => a[0] < b[0] + b[2] && b[0] < a[0] + a[2] && a[1] < b[1] + b[3]
@@ -871,7 +871,7 @@ _EVERY_NETWORK_JS = """async ([width, height]) => {
     for (let layers = 0; layers <= 6; layers++)
     for (let n = 1; n <= 8; n++) for (const k of [1, 5]) {
       const columns = [9, ...Array(layers).fill(n), k];
-      const l = layoutNetwork(width, height, columns);
+      const l = layoutNetwork(width, height, columns, right);
       const boxes = l.xs.flatMap((x, c) => l.tops[c].map((y) => [x - 4, y, l.box + 4, l.box + 2]));
       const all = [...boxes, ...l.labels.map((r) => [r.x, r.y, r.width, r.height])];
       for (const [x, y, w, h] of all)
@@ -897,7 +897,7 @@ def test_the_network_view_draws_every_network_size_without_overlap_and_with_room
         "[document.getElementById('net').clientWidth, document.getElementById('net').clientHeight]"
     )
     assert size == [layout["width"], layout["height"]]
-    assert page.evaluate(_EVERY_NETWORK_JS, size) == []
+    assert page.evaluate(_EVERY_NETWORK_JS, [*size, layout["right"]]) == []
     # The page draws what the layout says: every box's middle is painted, opaque (an input
     # that is off, cos x and cos y, faintly).
     pixels = _pixels(page, "net")

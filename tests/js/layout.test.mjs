@@ -5,7 +5,12 @@ import { BOX_MAX, layoutNetwork, PAD, rightRoom } from "../../static/js/layout.j
 
 // The network view's canvas at 1280 × 800 and in the 700 × 450 embed (CSS pixels, as the page
 // measures them, tests/browser checks the rules at its own sizes), and on a 390 px phone.
-const SIZES = { "1280 × 800": [678, 432], "embed 700 × 450": [416, 407], "phone 390 × 844": [348, 240] };
+// The embed has no explain mode: no room right of the outputs for its numbers.
+const SIZES = {
+  "1280 × 800": [678, 432, undefined],
+  "embed 700 × 450": [452, 407, 0],
+  "phone 390 × 844": [348, 240, undefined],
+};
 
 /** Every network the server allows: inputs 2 to 9 (off features included), 0 to 6 hidden layers
  * of 1 to 8 neurons (each layer the same size, and mixed sizes), 1 to 5 outputs. */
@@ -31,10 +36,10 @@ const overlap = (a, b) =>
 
 const inside = (r, width, height) => r.x >= 0 && r.y >= 0 && r.x + r.width <= width && r.y + r.height <= height;
 
-for (const [name, [width, height]] of Object.entries(SIZES)) {
+for (const [name, [width, height, right]] of Object.entries(SIZES)) {
   test(`at ${name}, no two boxes or labels overlap and all lie inside the canvas`, () => {
     for (const columns of networks()) {
-      const layout = layoutNetwork(width, height, columns);
+      const layout = layoutNetwork(width, height, columns, right);
       // A bias square sticks out 4 px left of its box and 2 px below it.
       const boxes = rectangles(layout).map((r) => ({ ...r, x: r.x - 4, width: r.width + 4, height: r.height + 2 }));
       const all = [...boxes, ...layout.labels];
@@ -49,7 +54,7 @@ for (const [name, [width, height]] of Object.entries(SIZES)) {
 
   test(`at ${name}, the gap between two columns is at least twice a box`, () => {
     for (const columns of networks()) {
-      const { xs, box } = layoutNetwork(width, height, columns);
+      const { xs, box } = layoutNetwork(width, height, columns, right);
       for (let c = 1; c < xs.length; c++) {
         assert.ok(xs[c] - (xs[c - 1] + box) >= 2 * box, `${columns}: columns ${c - 1}, ${c}`);
       }
@@ -57,7 +62,7 @@ for (const [name, [width, height]] of Object.entries(SIZES)) {
   });
 
   test(`at ${name}, every input has a label beside its box, on the box's row`, () => {
-    const layout = layoutNetwork(width, height, [9, 8, 8, 8, 8, 8, 8, 1]);
+    const layout = layoutNetwork(width, height, [9, 8, 8, 8, 8, 8, 8, 1], right);
     assert.equal(layout.labels.length, 9);
     layout.labels.forEach((label, r) => {
       assert.ok(label.x + label.width <= layout.xs[0]);
@@ -68,9 +73,9 @@ for (const [name, [width, height]] of Object.entries(SIZES)) {
 }
 
 test("boxes are at most BOX_MAX and never smaller than 10 px on these canvases", () => {
-  for (const [width, height] of Object.values(SIZES)) {
+  for (const [width, height, right] of Object.values(SIZES)) {
     for (const columns of networks()) {
-      const { box } = layoutNetwork(width, height, columns);
+      const { box } = layoutNetwork(width, height, columns, right);
       assert.ok(box <= BOX_MAX && box >= 10, `${width} × ${height}, ${columns}: ${box}`);
     }
   }
