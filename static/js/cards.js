@@ -53,9 +53,12 @@ export class Cards {
       ` · change ${change >= 0 ? "+" : ""}${change.toExponential(2)}`;
     const box = $("net").getBoundingClientRect();
     const [x, y] = at ?? [event.clientX - box.left, event.clientY - box.top];
-    card.style.left = `${x + 12}px`;
-    card.style.top = `${y + 12}px`;
     card.hidden = false;
+    // Right of the target, or left of it near the stage's right edge: a card never widens the
+    // page, and never lands under the pointer.
+    const right = x + 12 + card.offsetWidth <= $("net").clientWidth;
+    card.style.left = `${Math.max(0, right ? x + 12 : x - 12 - card.offsetWidth)}px`;
+    card.style.top = `${y + 12}px`;
   }
 
   edit(target, event, at = null) {
