@@ -51,11 +51,11 @@ const stats = {
 };
 window.lernmi = stats;
 const network = new NetworkView($("net"), !document.body.classList.contains("embed"));
-// The layout the network view draws with, in CSS pixels, and the input features in its first
-// column, and the numbers explain mode last wrote on it (the browser tests check the drawing
-// against them).
+// The layout the network view last drew with, in CSS pixels, with the input features in its
+// first column, and the numbers explain mode last wrote on it (the browser tests check the
+// drawing against them).
 Object.defineProperties(stats, {
-  layout: { get: () => network.layout && { ...network.layout, inputs: network.inputs } },
+  layout: { get: () => network.drawn },
   tags: { get: () => network.tags },
 });
 stats.placeOf = (id) => network.placeOf(id);

@@ -101,6 +101,7 @@ export class NetworkView {
     this.height = 0;
     this.key = null; // what the layout was made for
     this.layout = null;
+    this.drawn = null; // the layout of the last drawing
     this.places = new Map(); // neuron id or feature name → its box's top-left corner
     this.tags = []; // the rectangles of the numbers explain mode wrote, last drawn
     this.atlases = { hidden: document.createElement("canvas"), output: document.createElement("canvas") };
@@ -246,6 +247,7 @@ export class NetworkView {
     }
     this.tags = [];
     if (focus) this.drawFocus(focus);
+    this.drawn = { ...this.layout, inputs: this.inputs };
   }
 
   /** Cell `k` of an atlas, smoothed into the box of `id`, with a thin frame. */

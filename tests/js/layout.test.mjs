@@ -8,7 +8,8 @@ import { BOX_MAX, layoutNetwork, PAD, rightRoom } from "../../static/js/layout.j
 // The embed has no explain mode: no room right of the outputs for its numbers.
 const SIZES = {
   "1280 × 800": [678, 432, undefined],
-  "embed 700 × 450": [452, 407, 0],
+  "embed 700 × 450": [451, 407, 0],
+  "embed 400 × 450": [384, 211, 0],
   "phone 390 × 844": [348, 240, undefined],
 };
 
