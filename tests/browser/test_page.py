@@ -350,13 +350,17 @@ def test_dataset_thumbnails_pick_the_dataset_and_the_class_count(tab: Tab) -> No
     assert tab.errors == []
 
 
-@pytest.mark.parametrize(("width", "height"), [(1280, 800), (390, 844)])
+@pytest.mark.parametrize(
+    ("path", "width", "height"), [("", 1280, 800), ("", 390, 844), ("embed", 700, 450)]
+)
 def test_axe_finds_no_accessibility_violations(
-    browser: Browser, server: str, width: int, height: int
+    browser: Browser, server: str, path: str, width: int, height: int
 ) -> None:
     tab = _tab(browser, server, width, height)
-    page = tab.open("#dataset=blobs&nClasses=3")
-    page.wait_for_selector("#n_classes", state="visible")
+    page = tab.open(f"{path}#dataset=blobs&nClasses=3")
+    page.wait_for_function("location.hash.includes('nClasses=3')")
+    if not path:  # the embed has no data panel
+        page.wait_for_selector("#n_classes", state="visible")
     violations = Axe().run(page).response["violations"]
     assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations] == []
     assert "hidden layers of 4, 2 neurons" in (page.get_attribute("#net", "aria-label") or "")
