@@ -11,20 +11,13 @@ import { datasetButtons, datasetField } from "./datasets.js";
 import { Editor } from "./editor.js";
 import { Explainer } from "./explainer.js";
 import { Share } from "./share.js";
-import { drawNetwork, featureTile } from "./network.js";
-import { drawOutput, showNumbers } from "./output.js";
+import { INPUT_LABELS, NetworkView } from "./network.js";
+import { drawAxes, drawOutput, showNumbers } from "./output.js";
 
 const ALL_FEATURES = ["x", "y", "xSquared", "ySquared", "xTimesY", "sinX", "sinY", "cosX", "cosY"];
-const FEATURE_LABELS = {
-  xSquared: "x²",
-  ySquared: "y²",
-  xTimesY: "x·y",
-  sinX: "sin x",
-  sinY: "sin y",
-  cosX: "cos x",
-  cosY: "cos y",
-};
 const NEW_LAYER_NEURONS = 2; // TF: a new layer starts with 2 neurons
+const CONTROL_WIDTH = 88; // px, the widest of a column's neuron controls
+const NARROW_CONTROL = 64; // px: narrower, a column's controls drop the slider and the word
 // TF Playground's NAME_hide keys, and the control each hides (features hide their own button).
 const HIDABLE = {
   playButton: "play",
@@ -39,7 +32,7 @@ const HIDABLE = {
   percTrainData: "perc_train",
   noise: "noise",
   batchSize: "batch_size",
-  numHiddenLayers: "layers",
+  numHiddenLayers: "layer_count",
   showTestData: "show_test",
   discretize: "discretize",
 };
@@ -70,6 +63,15 @@ const stats = {
   },
 };
 window.lernmi = stats;
+const network = new NetworkView($("net"), !document.body.classList.contains("embed"));
+// The layout the network view last drew with, in CSS pixels, with the input features in its
+// first column, and the numbers explain mode last wrote on it (the browser tests check the
+// drawing against them).
+Object.defineProperties(stats, {
+  layout: { get: () => network.drawn },
+  tags: { get: () => network.tags },
+});
+stats.placeOf = (id) => network.placeOf(id);
 const view = {
   ui: { showTestData: false, discretize: false, sensitivity: false },
   hidden: [],
@@ -170,6 +172,7 @@ const editor = new Editor($, { send, get: () => store.state });
 const share = new Share($, { send, get: () => ({ state: store.state, ui: view.ui }) });
 const cards = new Cards($, {
   send,
+  network,
   get: () => store,
   view,
   redraw: () => (store.dirty = true),
@@ -223,6 +226,9 @@ function showEachControl(state) {
   editor.show(state);
   $("layers").value = c.network_shape.length;
   $("layers_out").textContent = c.network_shape.length;
+  $("layers").max = state.limits.max_hidden_layers;
+  $("layer_less").disabled = c.network_shape.length === 0;
+  $("layer_more").disabled = c.network_shape.length >= state.limits.max_hidden_layers;
   showDatasets(c);
   showFeatures(c);
   showNeurons(c);
@@ -261,21 +267,26 @@ function showClassLegend(classes) {
   );
 }
 
+/** The input features in the network's first column: every one that is on, and those that are
+ * off unless a link hides them (TF's NAME_hide). */
+function shownInputs(c) {
+  return ALL_FEATURES.filter((name) => c.features.includes(name) || !view.hidden.includes(name));
+}
+
+// Each input's label is a button over its place in the first column: a click turns the
+// feature on or off; one that is off stays in its place, drawn faintly.
 function showFeatures(c) {
   $("features").replaceChildren(
-    ...ALL_FEATURES.filter((name) => !view.hidden.includes(name)).map((name) => {
+    ...shownInputs(c).map((name) => {
       const button = document.createElement("button");
       button.type = "button";
       button.className = "feature";
-      const thumb = document.createElement("canvas");
-      thumb.width = thumb.height = 20;
-      thumb.getContext("2d").drawImage(featureTile(name), 0, 0);
-      button.append(thumb, FEATURE_LABELS[name] ?? name);
+      button.textContent = INPUT_LABELS[name];
       button.dataset.feature = name;
-      button.title = `${name}: its value over the plane`;
-      button.setAttribute("aria-pressed", String(c.features.includes(name)));
+      const on = c.features.includes(name);
+      button.title = `${INPUT_LABELS[name]}: ${on ? "on; a click turns it off" : "off; a click turns it on"}`;
+      button.setAttribute("aria-pressed", String(on));
       button.addEventListener("click", () => {
-        const on = c.features.includes(name);
         const features = on ? c.features.filter((f) => f !== name) : [...c.features, name];
         if (features.length) change({ features: ALL_FEATURES.filter((f) => features.includes(f)) });
       });
@@ -284,35 +295,78 @@ function showFeatures(c) {
   );
 }
 
+// Above each hidden layer's column: − and + and a slider for its neurons, and their count.
 function showNeurons(c) {
+  const most = store.state?.limits.max_neurons ?? 8;
   $("neurons").replaceChildren(
     ...c.network_shape.map((size, index) => {
-      const label = document.createElement("label");
-      label.textContent = `Layer ${index + 1}: `;
-      const out = document.createElement("output");
-      out.textContent = size;
-      const slider = document.createElement("input");
-      Object.assign(slider, { type: "range", min: 1, max: 8, step: 1, value: size });
-      slider.setAttribute("aria-label", `Neurons in hidden layer ${index + 1}`);
+      const control = document.createElement("div");
+      control.className = "column-control";
       const resize = (size) => {
         const shape = [...c.network_shape];
-        shape[index] = Math.max(1, Math.min(store.state.limits.max_neurons, size));
+        shape[index] = Math.max(1, Math.min(most, size));
         change({ network_shape: shape });
       };
-      slider.max = store.state?.limits.max_neurons ?? 8;
-      slider.addEventListener("change", () => resize(Number(slider.value)));
       const buttons = [["−", -1, "Remove a neuron"], ["+", 1, "Add a neuron"]].map(([text, step, name]) => {
         const button = document.createElement("button");
         button.type = "button";
         button.textContent = text;
         button.setAttribute("aria-label", `${name} in hidden layer ${index + 1}`);
+        button.disabled = size + step < 1 || size + step > most;
         button.addEventListener("click", () => resize(size + step));
         return button;
       });
-      label.append(out, slider, ...buttons);
-      return label;
+      const slider = document.createElement("input");
+      Object.assign(slider, { type: "range", min: 1, max: most, step: 1, value: size });
+      slider.setAttribute("aria-label", `Neurons in hidden layer ${index + 1}`);
+      slider.addEventListener("change", () => resize(Number(slider.value)));
+      const count = document.createElement("output");
+      const number = document.createElement("span");
+      const word = document.createElement("span");
+      const say = (n) => {
+        number.textContent = n;
+        word.textContent = n > 1 ? " neurons" : " neuron";
+      };
+      say(size);
+      count.append(number, word);
+      slider.addEventListener("input", () => say(Number(slider.value)));
+      const row = document.createElement("div");
+      row.append(...buttons);
+      control.append(row, slider, count);
+      return control;
     }),
   );
+  placeControls();
+}
+
+/** Fit the network view to its stage, lay the network out, and put the input labels and the
+ * columns' controls where the layout says. */
+function placeControls() {
+  const stage = $("stage");
+  const resized = network.resize(stage.clientWidth, stage.clientHeight);
+  if (!store.state) return;
+  const c = store.state.config;
+  const { box, xs, tops, labels, font } = network.arrange(store.state.network, shownInputs(c));
+  [...$("features").children].forEach((button, r) => {
+    const label = labels[r];
+    Object.assign(button.style, {
+      left: `${label.x}px`,
+      top: `${Math.min(label.y, tops[0][r])}px`,
+      width: `${xs[0] + box - label.x}px`,
+      height: `${Math.max(label.height, box)}px`,
+      paddingRight: `${xs[0] + box - label.x - label.width}px`,
+      fontSize: `${font}px`,
+    });
+  });
+  const pitch = xs.length > 1 ? xs[1] - xs[0] : CONTROL_WIDTH;
+  const width = Math.min(CONTROL_WIDTH, pitch - 6);
+  // Where the columns stand close (a phone, a deep network), − and + and the count only.
+  $("neurons").classList.toggle("narrow", width < NARROW_CONTROL);
+  [...$("neurons").children].forEach((control, i) => {
+    const left = Math.max(0, Math.min(network.width - width, xs[i + 1] + box / 2 - width / 2));
+    Object.assign(control.style, { left: `${left}px`, width: `${width}px` });
+  });
+  if (resized) store.dirty = true;
 }
 
 function bind() {
@@ -333,12 +387,15 @@ function bind() {
     $(id).addEventListener("change", () => change({ [id]: Number($(id).value) }));
   }
   $("layers").addEventListener("input", () => ($("layers_out").textContent = $("layers").value));
-  $("layers").addEventListener("change", () => {
+  const layers = (count) => {
     const shape = [...store.state.config.network_shape];
-    const count = Number($("layers").value);
     while (shape.length < count) shape.push(NEW_LAYER_NEURONS);
-    change({ network_shape: shape.slice(0, count) });
-  });
+    change({ network_shape: shape.slice(0, Math.max(0, Math.min(store.state.limits.max_hidden_layers, count))) });
+  };
+  $("layers").addEventListener("change", () => layers(Number($("layers").value)));
+  $("layer_less").addEventListener("click", () => layers(store.state.config.network_shape.length - 1));
+  $("layer_more").addEventListener("click", () => layers(store.state.config.network_shape.length + 1));
+  new ResizeObserver(placeControls).observe($("stage"));
   $("speed").addEventListener("change", () => {
     const value = $("speed").value;
     send({ type: "speed", epochs_per_frame: value === "max" ? "max" : Number(value) });
@@ -436,7 +493,8 @@ function loop() {
       const start = performance.now();
       view.explained = explainer.active ? explainer.index : null;
       drawOutput($("heatmap"), store.frame, store.state, view);
-      drawNetwork($("net"), store.state, store.frame, view.ui.sensitivity, explainer.focus() ?? cards.focus());
+      placeControls();
+      network.draw(store.state, store.frame, view.ui.sensitivity, explainer.focus() ?? cards.focus());
       chart.draw();
       showNumbers(store.frame.header, $);
       store.drawn = store.frame.header;
@@ -479,6 +537,7 @@ fetch("/api/datasets")
     if (store.state) showDatasets(store.state.config);
   });
 bind();
+drawAxes($);
 hideControls();
 connection.open();
 requestAnimationFrame(loop);

@@ -2,18 +2,16 @@
 // click (or, with the network in focus, walk to it with the arrow keys and press Enter) to type
 // a new value in place: Enter applies, Escape cancels.
 
-import { hitTest, placeOf } from "./network.js";
-
 /** What an id names: a link's weight ("x-1:0") or a neuron's bias ("1:0"). */
 export function targetOf(id) {
   return { kind: id.includes("-") ? "weight" : "bias", id };
 }
 
 export class Cards {
-  /** $: getElementById; send(message); get(): {state, frame, previous}; view: the page's view
-   * (its `hover` picks the big map); redraw(). */
-  constructor($, { send, get, view, redraw }) {
-    Object.assign(this, { $, send, get, view, redraw });
+  /** $: getElementById; send(message); network: the NetworkView; get(): {state, frame,
+   * previous}; view: the page's view (its `hover` picks the big map); redraw(). */
+  constructor($, { send, network, get, view, redraw }) {
+    Object.assign(this, { $, send, network, get, view, redraw });
     this.editing = null; // {kind, id} while the card's input is open
     this.chosen = null; // the id the keyboard is on, while the network has focus
     this.bind();
@@ -28,20 +26,16 @@ export class Cards {
   }
 
   under(event) {
-    const canvas = this.$("net");
-    const { state } = this.get();
-    const box = canvas.getBoundingClientRect();
-    const x = ((event.clientX - box.left) / box.width) * canvas.width;
-    const y = ((event.clientY - box.top) / box.height) * canvas.height;
-    return state && hitTest(canvas, state.network, x, y);
+    const box = this.$("net").getBoundingClientRect();
+    return this.get().state && this.network.hitTest(event.clientX - box.left, event.clientY - box.top);
   }
 
-  /** Where the keyboard's card goes: beside the target, in canvas pixels. */
+  /** Where the keyboard's card goes: beside the target, in CSS pixels. */
   placeOf(target) {
-    return target && placeOf(this.$("net"), this.get().state.network, target.id);
+    return target && this.network.placeOf(target.id);
   }
 
-  /** The card of `target` beside a pointer `event`, or (keyboard) beside `at`, a canvas pixel. */
+  /** The card of `target` beside a pointer `event`, or (keyboard) beside `at`, in CSS pixels. */
   show(target, event, at = null) {
     const $ = this.$;
     const { state, frame, previous } = this.get();
@@ -58,11 +52,13 @@ export class Cards {
       `${name} ${target.id}: ${value.toFixed(3)} · sensitivity ${frame.arrays.sensitivities[i].toExponential(2)}` +
       ` · change ${change >= 0 ? "+" : ""}${change.toExponential(2)}`;
     const box = $("net").getBoundingClientRect();
-    const scale = box.width / $("net").width;
-    const [x, y] = at ? [at[0] * scale, at[1] * scale] : [event.clientX - box.left, event.clientY - box.top];
-    card.style.left = `${x + 12}px`;
-    card.style.top = `${y + 12}px`;
+    const [x, y] = at ?? [event.clientX - box.left, event.clientY - box.top];
     card.hidden = false;
+    // Right of the target, or left of it near the stage's right edge: a card never widens the
+    // page, and never lands under the pointer.
+    const right = x + 12 + card.offsetWidth <= $("net").clientWidth;
+    card.style.left = `${Math.max(0, right ? x + 12 : x - 12 - card.offsetWidth)}px`;
+    card.style.top = `${y + 12}px`;
   }
 
   edit(target, event, at = null) {

@@ -25,17 +25,24 @@ export class LossChart {
     if (this.points.length > LIMIT) this.points = this.points.filter((_, i) => i % 2 === 0);
   }
 
+  /** The chart's x and y scales, in CSS pixels. */
   scale() {
-    const { width, height } = this.canvas;
+    const { clientWidth: width, clientHeight: height } = this.canvas;
     const first = this.points[0]?.[0] ?? 0;
     const span = Math.max(1, (this.points.at(-1)?.[0] ?? 0) - first);
     const top = Math.max(1e-9, ...this.points.flatMap(([, a, b]) => [a ?? 0, b ?? 0]));
     return { x: (epoch) => ((epoch - first) / span) * (width - 4) + 2, y: (loss) => height - 2 - (loss / top) * (height - 4) };
   }
 
+  /** The two curves, on a canvas sized by devicePixelRatio to its box. */
   draw() {
-    const ctx = this.canvas.getContext("2d");
-    ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+    const { canvas } = this;
+    const ratio = window.devicePixelRatio || 1;
+    const [width, height] = [Math.round(canvas.clientWidth * ratio), Math.round(canvas.clientHeight * ratio)];
+    if (canvas.width !== width || canvas.height !== height) Object.assign(canvas, { width, height });
+    const ctx = canvas.getContext("2d");
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.clearRect(0, 0, canvas.clientWidth, canvas.clientHeight);
     if (this.points.length < 2) return;
     const { x, y } = this.scale();
     for (const [column, colour] of [[1, "#aaa"], [2, "#222"]]) {
@@ -55,7 +62,7 @@ export class LossChart {
   hover(event) {
     if (!this.points.length) return;
     const box = this.canvas.getBoundingClientRect();
-    const at = ((event.clientX - box.left) / box.width) * this.canvas.width;
+    const at = event.clientX - box.left;
     const { x } = this.scale();
     const nearest = this.points.reduce((best, p) => (Math.abs(x(p[0]) - at) < Math.abs(x(best[0]) - at) ? p : best));
     const show = (v) => (v === null ? "–" : v.toFixed(3));

@@ -8,6 +8,20 @@ const mapCanvas = document.createElement("canvas");
 mapCanvas.width = mapCanvas.height = 100;
 const neuronCanvas = document.createElement("canvas");
 neuronCanvas.width = neuronCanvas.height = 20;
+const TICKS = [-6, -4, -2, 0, 2, 4, 6]; // the output's axes, x and y from −6 to 6
+const POINT_RADIUS = 3; // px, a data point
+
+/** The output's axes: ticks −6 to 6 under the map (x) and beside it (y). */
+export function drawAxes($) {
+  const tick = (value, side, at) => {
+    const span = document.createElement("span");
+    span.textContent = value < 0 ? `−${-value}` : String(value);
+    span.style[side] = `${at * 100}%`;
+    return span;
+  };
+  $("ticks_x").replaceChildren(...TICKS.map((v) => tick(v, "left", (v + 6) / 12)));
+  $("ticks_y").replaceChildren(...TICKS.map((v) => tick(v, "top", (6 - v) / 12)));
+}
 
 /** The canvas of the map to show big: the output's, or the hovered hidden neuron's. */
 function bigMap(frame, state, view) {
@@ -31,7 +45,7 @@ function bigMap(frame, state, view) {
 // The data points, drawn once per set of points and kept: a frame only redraws the map.
 const dots = { canvas: document.createElement("canvas"), points: null, showTest: null, width: 0 };
 
-function pointsLayer(width, state, showTest) {
+function pointsLayer(width, state, showTest, ratio) {
   if (dots.points === state.points && dots.showTest === showTest && dots.width === width) {
     return dots.canvas;
   }
@@ -45,8 +59,9 @@ function pointsLayer(width, state, showTest) {
     if (!train[i] && !showTest) continue;
     const [r, g, b] = multi ? CLASS_COLOURS[label[i] % CLASS_COLOURS.length] : diverging(label[i]);
     ctx.beginPath();
-    ctx.arc((x[i] + 6) * scale, (6 - y[i]) * scale, 3, 0, 2 * Math.PI);
+    ctx.arc((x[i] + 6) * scale, (6 - y[i]) * scale, POINT_RADIUS * ratio, 0, 2 * Math.PI);
     ctx.fillStyle = `rgb(${r}, ${g}, ${b})`;
+    ctx.lineWidth = ratio;
     ctx.strokeStyle = train[i] ? "white" : "black";
     ctx.fill();
     ctx.stroke();
@@ -54,18 +69,23 @@ function pointsLayer(width, state, showTest) {
   return dots.canvas;
 }
 
-/** The big map and the data: train points white-stroked, test points black-stroked. */
+/** The big map, smoothed, and the data: train points white-stroked, test points black-stroked.
+ * The canvas is as wide as its box, in device pixels. */
 export function drawOutput(canvas, frame, state, view) {
+  const ratio = window.devicePixelRatio || 1;
+  const size = Math.round(canvas.clientWidth * ratio);
+  if (size > 0 && (canvas.width !== size || canvas.height !== size)) Object.assign(canvas, { width: size, height: size });
   const map = bigMap(frame, state, view);
   const ctx = canvas.getContext("2d");
-  ctx.imageSmoothingEnabled = false;
+  ctx.imageSmoothingEnabled = true;
+  ctx.imageSmoothingQuality = "high";
   ctx.drawImage(map, 0, 0, canvas.width, canvas.height);
-  ctx.drawImage(pointsLayer(canvas.width, state, view.ui.showTestData), 0, 0);
+  ctx.drawImage(pointsLayer(canvas.width, state, view.ui.showTestData, ratio), 0, 0);
   if (view.explained !== null && view.explained < state.points.x.length) {
     const scale = canvas.width / 12;
     ctx.beginPath();
-    ctx.arc((state.points.x[view.explained] + 6) * scale, (6 - state.points.y[view.explained]) * scale, 8, 0, 2 * Math.PI);
-    ctx.lineWidth = 3;
+    ctx.arc((state.points.x[view.explained] + 6) * scale, (6 - state.points.y[view.explained]) * scale, 8 * ratio, 0, 2 * Math.PI);
+    ctx.lineWidth = 3 * ratio;
     ctx.strokeStyle = "#111";
     ctx.stroke();
     ctx.lineWidth = 1;

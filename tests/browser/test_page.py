@@ -47,12 +47,19 @@ def _changed(page: Page, canvas: str, before: bytes) -> None:
     )
 
 
-def _shows(page: Page, canvas: str, expected: bytes) -> None:
-    """Wait until a canvas's pixels are `expected` (it fails at the ceiling if they never are)."""
-    page.wait_for_function(
-        f"([id, expected]) => ({_PIXELS_JS})(id) === expected",
-        arg=[canvas, base64.b64encode(expected).decode()],
-    )
+# Two tabs drawing the same maps can round a smoothed pixel apart by one: "the same picture"
+# allows that much per channel, far below what another network or other points change.
+_SAME_JS = f"""([id, expected, slack]) => {{ const now = atob(({_PIXELS_JS})(id)); const want = atob(expected);
+    if (now.length !== want.length) return false;
+    for (let i = 0; i < now.length; i++)
+      if (Math.abs(now.charCodeAt(i) - want.charCodeAt(i)) > slack) return false;
+    return true; }}"""
+
+
+def _shows(page: Page, canvas: str, expected: bytes, slack: int = 2) -> None:
+    """Wait until a canvas shows `expected`, each channel of each pixel within `slack` (it
+    fails at the ceiling if it never does)."""
+    page.wait_for_function(_SAME_JS, arg=[canvas, base64.b64encode(expected).decode(), slack])
 
 
 def _rejoined(page: Page, welcomes: int) -> None:
@@ -158,7 +165,7 @@ def test_a_short_link_sets_spiral_three_layers_of_8_and_x_squared(tab: Tab) -> N
     pressed = page.locator("#features [aria-pressed=true]")
     names = [pressed.nth(i).get_attribute("data-feature") for i in range(pressed.count())]
     assert names == ["x", "y", "xSquared"]
-    assert pressed.all_text_contents() == ["x", "y", "x²"]
+    assert pressed.all_text_contents() == ["X₁", "X₂", "X₁²"]
     assert page.locator("#datasets [aria-checked=true]").text_content() == "spiral"
     assert [page.locator("#neurons input").nth(i).input_value() for i in range(3)] == ["8"] * 3
     _shot(page, "spiral")
@@ -187,7 +194,9 @@ def test_the_loss_chart_reads_out_the_epoch_under_the_pointer(tab: Tab) -> None:
     page = tab.open("#seed=0.5")
     for _ in range(3):
         _step(page)
-    page.hover("#chart", position={"x": 295, "y": 40})
+    chart = page.locator("#chart").bounding_box()
+    assert chart is not None
+    page.hover("#chart", position={"x": chart["width"] - 3, "y": chart["height"] / 2})
     page.wait_for_function("document.querySelector('#readout').textContent.startsWith('Epoch 3:')")
     assert "test loss 0." in (page.text_content("#readout") or "")
 
@@ -205,20 +214,11 @@ def test_clicking_a_link_edits_its_weight_and_the_output_map_changes(tab: Tab) -
     page = tab.open("#seed=0.5")
     _step(page)
     before = _pixels(page, "heatmap")
-    # The link from the output's first source runs to the output box on the right.
+    # The middle of the link from the last hidden layer's first neuron to the output.
     box = page.locator("#net").bounding_box()
     assert box is not None
-    hit = page.evaluate(
-        """() => { const c = document.getElementById('net');
-            for (let x = c.width - 60; x > c.width / 2; x -= 2)
-              for (let y = 0; y < c.height; y += 2) {
-                const d = c.getContext('2d').getImageData(x, y, 1, 1).data;
-                if (d[3] > 200 && Math.abs(d[0] - d[2]) > 60) return [x, y]; }
-            return null; }"""
-    )
-    assert hit is not None
-    scale = box["width"] / 520
-    page.mouse.click(box["x"] + hit[0] * scale, box["y"] + hit[1] * scale)
+    x, y = page.evaluate("window.lernmi.placeOf('2:0-3:0')")
+    page.mouse.click(box["x"] + x, box["y"] + y)
     page.wait_for_function("!document.getElementById('card').hidden")
     assert "Weight" in (page.text_content("#card_text") or "")
     _shot(page, "editing")
@@ -242,18 +242,10 @@ def test_hovering_a_hidden_neuron_shows_its_map_in_the_big_view(tab: Tab) -> Non
     before = _pixels(page, "heatmap")
     box = page.locator("#net").bounding_box()
     assert box is not None
-    # The first hidden layer's first neuron: the second column's top box (the default network's
-    # boxes are 52 px: its tallest column has 4 neurons).
-    spot = page.evaluate(
-        """() => { const c = document.getElementById('net'); const ctx = c.getContext('2d');
-            const x = Math.round(10 + (c.width - 72) / 3) + 26;
-            for (let y = 0; y < c.height; y += 2)
-              if (ctx.getImageData(x, y, 1, 1).data[3] > 200) return [x, y + 10];
-            return null; }"""
-    )
-    assert spot is not None
-    scale = box["width"] / 520
-    page.mouse.move(box["x"] + spot[0] * scale, box["y"] + spot[1] * scale)
+    # The first hidden layer's first neuron: the second column's top box.
+    layout = page.evaluate("window.lernmi.layout")
+    half = layout["box"] / 2
+    page.mouse.move(box["x"] + layout["xs"][1] + half, box["y"] + layout["tops"][1][0] + half)
     _changed(page, "heatmap", before)
     assert "Bias 1:0" in (page.text_content("#card_text") or "")
 
@@ -265,7 +257,7 @@ def test_three_class_blobs_are_drawn_in_three_class_colours(tab: Tab) -> None:
     page.wait_for_function("Number(document.querySelector('#test_loss').textContent) < 0.2")
     page.click("#play")
     pixels = _pixels(page, "heatmap")
-    width = 300
+    width = page.evaluate("document.getElementById('heatmap').width")
     corners = [(4, 4), (width - 5, 4), (4, width - 5), (width - 5, width - 5)]  # no data there
     classes = {_class_of(pixels[(y * width + x) * 4 : (y * width + x) * 4 + 3]) for x, y in corners}
     assert None not in classes  # each corner is one class's colour, faded by doubt
@@ -305,13 +297,17 @@ def test_dataset_thumbnails_pick_the_dataset_and_the_class_count(tab: Tab) -> No
     assert tab.errors == []
 
 
-@pytest.mark.parametrize(("width", "height"), [(1280, 800), (390, 844)])
+@pytest.mark.parametrize(
+    ("path", "width", "height"), [("", 1280, 800), ("", 390, 844), ("embed", 700, 450)]
+)
 def test_axe_finds_no_accessibility_violations(
-    browser: Browser, server: str, width: int, height: int
+    browser: Browser, server: str, path: str, width: int, height: int
 ) -> None:
     tab = new_tab(browser, server, width, height)
-    page = tab.open("#dataset=blobs&nClasses=3")
-    page.wait_for_selector("#n_classes", state="visible")
+    page = tab.open(f"{path}#dataset=blobs&nClasses=3")
+    page.wait_for_function("location.hash.includes('nClasses=3')")
+    if not path:  # the embed has no data panel
+        page.wait_for_selector("#n_classes", state="visible")
     violations = Axe().run(page).response["violations"]
     assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations] == []
     assert "hidden layers of 4, 2 neurons" in (page.get_attribute("#net", "aria-label") or "")
@@ -497,6 +493,22 @@ def test_explain_shows_numbers_on_a_large_network_and_leave_changes_nothing(tab:
     assert (page.text_content("#explain_title") or "").startswith("Backward · output")
     _changed(page, "net", before)  # the other links dim, the focused ones carry their numbers
     assert "sensitivity δ = " in (page.text_content("#explain_lines") or "")
+    # Each of the output's eight links carries its number, and no two numbers overlap.
+    tags = page.evaluate("window.lernmi.tags")
+    assert len(tags) == 8 + 1  # and the neuron's δ
+    for i, one in enumerate(tags):
+        for other in tags[i + 1 :]:
+            assert (
+                one["x"] + one["width"] <= other["x"]
+                or other["x"] + other["width"] <= one["x"]
+                or one["y"] + one["height"] <= other["y"]
+                or other["y"] + other["height"] <= one["y"]
+            ), (one, other)
+    for control in ["#explain_next", "#explain_apply", "#explain_leave"]:  # on the screen
+        place = page.locator(control).bounding_box()
+        assert place is not None
+        assert place["y"] >= 0, control
+        assert place["y"] + place["height"] <= 800, control
     page.keyboard.press("Escape")
     assert page.is_hidden("#explain")
     _shows(page, "net", before)  # the links are drawn as before
@@ -524,13 +536,13 @@ def test_drawn_points_of_two_classes_train_and_the_output_separates_them(tab: Ta
     page.wait_for_function("Number(document.querySelector('#train_loss').textContent) < 0.05")
     page.click("#play")
     pixels = _pixels(page, "heatmap")
-    width = 300
+    width = page.evaluate("document.getElementById('heatmap').width")
 
-    def colour(x: int, y: int) -> tuple[int, int, int]:
-        i = (y * width + x) * 4
+    def colour(x: float, y: float) -> tuple[int, int, int]:
+        i = (int(y * width) * width + int(x * width)) * 4
         return pixels[i], pixels[i + 1], pixels[i + 2]
 
-    left, right = colour(30, 280), colour(270, 280)  # corners with no point on them
+    left, right = colour(0.1, 0.93), colour(0.9, 0.93)  # corners with no point on them
     assert (left[2] > 150, left[0] < 100) == (True, True), left  # blue: +1
     assert (right[0] > 200, right[2] < 120) == (True, True), right  # orange: −1
     # Undo takes the last point back; the right-click removes the nearest.
@@ -791,3 +803,186 @@ def test_the_keyboard_walks_through_the_weights_and_edits_one(tab: Tab) -> None:
     page.keyboard.press("Escape")
     page.wait_for_function("document.getElementById('card').hidden")
     assert tab.errors == []
+
+
+LARGEST = (
+    "#seed=0.5&dataset=spiral&networkShape=8,8,8,8,8,8&xSquared=true&ySquared=true"
+    "&xTimesY=true&sinX=true&sinY=true"
+)
+# layout.js's rules for every network from 0 to 6 hidden layers of 1 to 8 neurons, with 9 inputs
+# and 1 or 5 outputs, on a canvas of the page's own size: what breaks them, or [].
+_EVERY_NETWORK_JS = """async ([width, height, right]) => {
+    const { layoutNetwork } = await import('/static/js/layout.js');
+    const problems = [];
+    const overlap = (a, b) => a[0] < b[0] + b[2] && b[0] < a[0] + a[2] && a[1] < b[1] + b[3]
+      && b[1] < a[1] + a[3];
+    for (let layers = 0; layers <= 6; layers++)
+    for (let n = 1; n <= 8; n++) for (const k of [1, 5]) {
+      const columns = [9, ...Array(layers).fill(n), k];
+      const l = layoutNetwork(width, height, columns, right);
+      const boxes = l.xs.flatMap((x, c) => l.tops[c].map((y) => [x - 4, y, l.box + 4, l.box + 2]));
+      const all = [...boxes, ...l.labels.map((r) => [r.x, r.y, r.width, r.height])];
+      for (const [x, y, w, h] of all)
+        if (x < 0 || y < 0 || x + w > width || y + h > height) problems.push(`${columns}: outside`);
+      for (let i = 0; i < all.length; i++) for (let j = i + 1; j < all.length; j++)
+        if (overlap(all[i], all[j])) problems.push(`${columns}: overlap`);
+      for (let c = 1; c < l.xs.length; c++)
+        if (l.xs[c] - l.xs[c - 1] - l.box < 2 * l.box) problems.push(`${columns}: gap ${c}`);
+    }
+    return problems; }"""
+
+
+@pytest.mark.parametrize(
+    ("path", "width", "height"), [("/", 1280, 800), ("/embed", 700, 450), ("/embed", 400, 450)]
+)
+def test_the_network_view_draws_every_network_size_without_overlap_and_with_room_for_links(
+    browser: Browser, server: str, path: str, width: int, height: int
+) -> None:
+    tab = new_tab(browser, server, width, height)
+    page = tab.page
+    page.goto(f"{server}{path}{LARGEST}")
+    # The first frame may be of the default network, before the link's shape is applied.
+    page.wait_for_function("window.lernmi.layout?.xs.length === 8")
+    layout, drawn = page.evaluate(f"[window.lernmi.layout, ({_PIXELS_JS})('net')]")
+    size = page.evaluate(
+        "[document.getElementById('net').clientWidth, document.getElementById('net').clientHeight]"
+    )
+    assert size == [layout["width"], layout["height"]]
+    assert page.evaluate(_EVERY_NETWORK_JS, [*size, layout["right"]]) == []
+    # The page draws what the layout says: every box's middle is painted, opaque (an input
+    # that is off, cos x and cos y, faintly).
+    pixels = base64.b64decode(drawn)
+    box = layout["box"]
+    off = [layout["tops"][0][r] for r in (7, 8)]
+    for x, tops in zip(layout["xs"], layout["tops"], strict=True):
+        for y in tops:
+            i = ((y + box // 2) * layout["width"] + x + box // 2) * 4
+            assert pixels[i + 3] >= (60 if x == layout["xs"][0] and y in off else 250), (x, y)
+    # Every input's label is a button inside the canvas, on its box's row.
+    net = page.locator("#net").bounding_box()
+    assert net is not None
+    labels = page.locator("#features .feature")
+    assert labels.all_text_contents() == [
+        "X₁", "X₂", "X₁²", "X₂²", "X₁X₂", "sin(X₁)", "sin(X₂)", "cos(X₁)", "cos(X₂)"
+    ]  # fmt: skip
+    for r in range(labels.count()):
+        rect = labels.nth(r).bounding_box()
+        assert rect is not None
+        assert net["x"] <= rect["x"]
+        assert rect["x"] + rect["width"] <= net["x"] + net["width"]
+        assert net["y"] <= rect["y"]
+        assert rect["y"] + rect["height"] <= net["y"] + net["height"]
+    assert tab.errors == []
+    page.context.close()
+
+
+def _box_pixels(page: Page, name: str) -> list[tuple[int, int, int, int]]:
+    """The network view's pixels inside the box of input feature `name`."""
+    layout = page.evaluate("window.lernmi.layout")
+    pixels = _pixels(page, "net")
+    r = layout["inputs"].index(name)
+    x0, y0, box = layout["xs"][0], layout["tops"][0][r], layout["box"]
+    rows = range(y0 + 2, y0 + box - 2)
+    return [
+        tuple(pixels[(y * layout["width"] + x) * 4 : (y * layout["width"] + x) * 4 + 4])  # type: ignore[misc]
+        for y in rows
+        for x in range(x0 + 2, x0 + box - 2)
+    ]
+
+
+def _strength(pixels: list[tuple[int, int, int, int]]) -> float:
+    """How far from transparent a patch is drawn: its mean alpha."""
+    return sum(p[3] for p in pixels) / len(pixels)
+
+
+def test_an_off_feature_is_drawn_dimmed_in_its_place_and_its_label_turns_it_on(tab: Tab) -> None:
+    page = tab.open("#seed=0.5")
+    off = page.locator("#features [data-feature=xSquared]")
+    assert off.get_attribute("aria-pressed") == "false"
+    dim = _strength(_box_pixels(page, "xSquared"))
+    assert dim < 0.5 * _strength(_box_pixels(page, "x"))
+    drawn = _drawn(page)
+    off.click()
+    page.wait_for_function("location.hash.includes('xSquared=true')")
+    page.wait_for_function(f"window.lernmi.framesDrawn > {drawn}")
+    page.wait_for_function(
+        "document.querySelector('#features [data-feature=xSquared]').ariaPressed === 'true'"
+    )
+    assert _strength(_box_pixels(page, "xSquared")) > 2 * dim
+    assert page.evaluate("window.lernmi.layout.inputs").index("xSquared") == 2  # the same place
+    assert tab.errors == []
+
+
+def test_nothing_moves_when_the_pointer_crosses_the_chart_or_the_confusion_matrix_opens(
+    tab: Tab,
+) -> None:
+    page = tab.open("#seed=0.5")
+    for _ in range(3):
+        _step(page)
+    where = "JSON.stringify(document.getElementById('heatmap').getBoundingClientRect())"
+    before = page.evaluate(where)
+    net = page.evaluate(where.replace("heatmap", "net"))
+    chart = page.locator("#chart").bounding_box()
+    assert chart is not None
+    for x in range(0, int(chart["width"]), 25):
+        page.hover("#chart", position={"x": x, "y": chart["height"] / 2})
+        assert page.evaluate(where) == before
+    page.wait_for_function("document.querySelector('#readout').textContent.startsWith('Epoch')")
+    assert page.evaluate(where) == before
+    page.click("#confusion_box summary")
+    page.wait_for_selector("#confusion table")
+    assert page.evaluate(where) == before
+    assert page.evaluate(where.replace("heatmap", "net")) == net
+
+
+def test_canvases_are_sized_by_the_device_pixel_ratio(browser: Browser, server: str) -> None:
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 800}, device_scale_factor=2, bypass_csp=True
+    )
+    context.set_default_timeout(CEILING_S * 1000)
+    page = context.new_page()
+    page.goto(f"{server}/#seed=0.5")
+    page.wait_for_function("window.lernmi.framesDrawn > 0")
+    for canvas in ["net", "heatmap", "chart"]:
+        width, client = page.evaluate(
+            f"[document.getElementById('{canvas}').width,"
+            f" document.getElementById('{canvas}').clientWidth]"
+        )
+        assert width == 2 * client, canvas
+    context.close()
+
+
+@pytest.mark.parametrize(
+    ("name", "path", "width", "height"),
+    [
+        ("largest-1440x900", "/", 1440, 900),
+        ("largest-1280x800", "/", 1280, 800),
+        ("largest-phone-390x844", "/", 390, 844),
+        ("largest-embed-700x450", "/embed", 700, 450),
+        ("largest-embed-400x450", "/embed", 400, 450),
+    ],
+)
+def test_the_largest_network_learning_at_every_size(
+    browser: Browser, server: str, name: str, path: str, width: int, height: int
+) -> None:
+    """Saves screenshots/largest-*.png: look at them beside TF Playground's (docs/design.md)."""
+    tab = new_tab(browser, server, width, height)
+    page = tab.page
+    page.goto(f"{server}{path}{LARGEST}")
+    page.wait_for_function("window.lernmi.framesDrawn > 0")
+    page.click("#play")
+    page.wait_for_function(
+        "Number(document.querySelector('#epoch').textContent.replace(/,/g, '')) > 50"
+    )
+    page.click("#play")
+    page.wait_for_function("document.querySelector('#play').textContent === 'Play'")
+    # The network and the output are on the first screen, whatever its size.
+    for canvas in ["#net", "#heatmap"]:
+        box = page.locator(canvas).bounding_box()
+        assert box is not None
+        assert box["y"] >= 0, canvas
+        assert box["y"] + box["height"] <= height, canvas
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    _shot(page, name)
+    assert tab.errors == []
+    page.context.close()
