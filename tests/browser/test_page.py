@@ -49,7 +49,8 @@ def _changed(page: Page, canvas: str, before: bytes) -> None:
 
 # Two tabs drawing the same maps can round a smoothed pixel apart by one: "the same picture"
 # allows that much per channel, far below what another network or other points change.
-_SAME_JS = f"""([id, expected, slack]) => {{ const now = atob(({_PIXELS_JS})(id)); const want = atob(expected);
+_SAME_JS = f"""([id, expected, slack]) => {{ const now = atob(({_PIXELS_JS})(id));
+    const want = atob(expected);
     if (now.length !== want.length) return false;
     for (let i = 0; i < now.length; i++)
       if (Math.abs(now.charCodeAt(i) - want.charCodeAt(i)) > slack) return false;
