@@ -29,7 +29,7 @@ NETWORKS = [  # name, hash, epochs/s target, frames/s target
         "#dataset=spiral&seed=0.1&networkShape=8,8,8,8,8,8&xSquared=true&ySquared=true"
         "&xTimesY=true&sinX=true&sinY=true",
         150,
-        20,
+        30,
     ),
 ]
 
