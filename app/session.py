@@ -190,7 +190,7 @@ class Session:
         self.playing = False
         n = len(self.data.X_train)
         if self._batch_order is None or self._batch_start >= n:
-            self._batch_order = self.net._rng.permutation(n)
+            self._batch_order = self.net.rng.permutation(n)
             self._batch_start = 0
         chosen = self._batch_order[self._batch_start : self._batch_start + self.config.batch_size]
         self._batch_start += len(chosen)

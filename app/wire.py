@@ -1,21 +1,44 @@
 """A session as its client sees it: the state, the frames and the snapshot (read back by
 app/restore.py)."""
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
+from numpy.typing import NDArray
 
 from app import frames, protocol
-from app.config import OWN
+from app.config import OWN, Config
+from app.data import Data
+from app.settings import Settings
+from engine import Network
 
-if TYPE_CHECKING:
-    from app.session import Session
+
+class Session(Protocol):
+    """What of a session its client sees (app/session.py's Session is one)."""
+
+    settings: Settings
+    config: Config
+    net: Network
+    data: Data
+    own: tuple[NDArray[Any], NDArray[Any]] | None
+    split: NDArray[np.bool_] | None
+    frame_number: int
+    state_id: int
+    sensitivity_kind: str
+    metrics: dict[str, Any]
+    playing: bool
+    diverged: bool
+    speed: int | str
+    history: list[tuple[int, float | None, float | None]]
+
+    def grid(self, density: int) -> NDArray[Any]: ...
+
 
 SNAPSHOT_FORMAT = 1
 HISTORY_LIMIT = 600  # loss-chart points a session keeps (past it, every other one goes)
 
 
-def frame(session: "Session") -> bytes:
+def frame(session: Session) -> bytes:
     """The frame for the session as it is: numbers, every neuron's map, the output map."""
     with np.errstate(over="ignore", invalid="ignore"):  # a diverged net's numbers are inf
         net = session.net
@@ -52,7 +75,7 @@ def frame(session: "Session") -> bytes:
         )
 
 
-def state(session: "Session") -> dict[str, Any]:
+def state(session: Session) -> dict[str, Any]:
     """Everything the page needs to lay itself out: config, points, network, weights."""
     net, d, s = session.net, session.data, session.settings
     return {
@@ -97,7 +120,7 @@ def state(session: "Session") -> dict[str, Any]:
     }
 
 
-def snapshot(session: "Session") -> dict[str, Any]:
+def snapshot(session: Session) -> dict[str, Any]:
     """What a client keeps to get this session back anywhere, weights bit for bit."""
     own = split = None
     if session.config.active_dataset == OWN and session.own is not None:

@@ -13,9 +13,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from engine import snapshot
 from engine.activations import get_activation
 from engine.losses import bind_loss
-from engine.nodes import Input, Layer, Link, Neuron, Parameters
+from engine.nodes import Input, Layer, Link, Neuron, Parameters, check_layer_sizes
 from engine.optimizers import get_optimizer
 from engine.regularizers import Regularizer, get_regularizer
 from engine.seeding import Seed, make_rng
@@ -23,7 +24,6 @@ from engine.workspace import Workspace
 
 Array = NDArray[Any]  # float64 arrays (float32 for the heatmaps)
 
-MAX_LAYER_SIZE = 4096  # neurons (or inputs) in one layer: a guard against typos, not a UI limit
 _WORKSPACES_KEPT = 8  # sizes whose buffers stay allocated: batch, remainder, train and test
 # sets, the two heatmap grids; fewer would clear the cache on every frame of the server
 
@@ -53,7 +53,7 @@ class Network:
         self.seed = seed
         self.init_zero = bool(init_zero)
         self.epoch = 0  # epochs trained since the network was built
-        self._rng = make_rng(seed)  # draws the initial weights, then each epoch's order
+        self.rng = make_rng(seed)  # draws the initial weights, then each epoch's order
 
         names = list(input_names) if input_names is not None else [f"x{k}" for k in range(sizes[0])]
         if len(names) != sizes[0] or len(set(names)) != len(names):
@@ -77,9 +77,9 @@ class Network:
         for layer in self.layers:
             # TF: weights U(−0.5, 0.5), drawn neuron by neuron, link by link; biases 0.1.
             if not self.init_zero:
-                layer.weights[:] = self._rng.uniform(-0.5, 0.5, size=layer.weights.shape)
+                layer.weights[:] = self.rng.uniform(-0.5, 0.5, size=layer.weights.shape)
                 layer.biases[:] = 0.1
-        self._opt_state = self._optimizer.new_state(self.parameters.values.shape)
+        self.optimizer_state = self._optimizer.new_state(self.parameters.values.shape)
         # What the hot loops need from each layer, looked up once.
         self._fns = [layer.activation.fn for layer in self.layers]
         self._groups = _same_shaped_runs([la.params.shape for la in self.layers])
@@ -128,7 +128,7 @@ class Network:
     @optimizer.setter
     def optimizer(self, name: str) -> None:
         self._optimizer = get_optimizer(name)
-        self._opt_state = self._optimizer.new_state(self.parameters.values.shape)
+        self.optimizer_state = self._optimizer.new_state(self.parameters.values.shape)
 
     @property
     def links(self) -> list[Link]:
@@ -240,9 +240,9 @@ class Network:
         x_all = self._rows(X)
         T_all = self._targets(Y, len(x_all)).T  # rows, so that a batch is a contiguous slice
         n = len(x_all)
-        rng_state = self._rng.bit_generator.state  # to undo the shuffle if the epoch diverges
+        rng_state = self.rng.bit_generator.state  # to undo the shuffle if the epoch diverges
         if shuffle:
-            order = self._rng.permutation(n)
+            order = self.rng.permutation(n)
             x_all, T_all = x_all[order], T_all[order]
         P = self.parameters
         saved = self._save(rng_state)
@@ -307,11 +307,11 @@ class Network:
         # TF: w −= lr·mean(∂E/∂w), then w −= lr·rate·reg′(w before the step); biases unregularized.
         P = self.parameters
         if reg is None:
-            self._optimizer.step(P.values, grad, scale, lr, self._opt_state)
+            self._optimizer.step(P.values, grad, scale, lr, self.optimizer_state)
             return
         penalty = reg.der(P.values) * P.is_weight
         penalty *= lr * rate
-        self._optimizer.step(P.values, grad, scale, lr, self._opt_state)
+        self._optimizer.step(P.values, grad, scale, lr, self.optimizer_state)
         before = P.values.copy()
         P.values -= penalty
         if reg.kills_on_sign_flip:
@@ -319,7 +319,7 @@ class Network:
             if flipped.any():
                 P.kill(flipped)
                 for key in self._optimizer.state_shapes:  # so dead links stay exactly 0
-                    self._opt_state[key][flipped] = 0.0
+                    self.optimizer_state[key][flipped] = 0.0
 
     # -- keeping the numbers finite -------------------------------------------------------------
     def _save(self, rng_state: Mapping[str, Any] | None = None) -> "_Saved":
@@ -329,7 +329,7 @@ class Network:
         return _Saved(
             [a.copy() for a in arrays],
             P.alive,
-            {key: values.copy() for key, values in self._opt_state.items()},
+            {key: values.copy() for key, values in self.optimizer_state.items()},
             rng_state,
         )
 
@@ -340,15 +340,15 @@ class Network:
         ):
             array[:] = before  # in place: every Layer, Neuron and Link views these arrays
         P.alive = saved.alive
-        for key, values in self._opt_state.items():
+        for key, values in self.optimizer_state.items():
             values[:] = saved.opt_state[key]
         if saved.rng_state is not None:
-            self._rng.bit_generator.state = saved.rng_state
+            self.rng.bit_generator.state = saved.rng_state
 
     def _finite(self) -> bool:
         """Whether every weight, bias and optimizer number is finite."""
         return bool(np.isfinite(self.parameters.values).all()) and all(
-            np.isfinite(values).all() for values in self._opt_state.values()
+            np.isfinite(values).all() for values in self.optimizer_state.values()
         )
 
     # -- buffers and checks -----------------------------------------------------------------------
@@ -397,19 +397,15 @@ class Network:
             raise ValueError(f"Y has {T.shape[1]} rows but X has {n}")
         return T
 
-    # -- snapshots --------------------------------------------------------------------------------
+    # -- snapshots (engine/snapshot.py) ------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         """Everything needed to continue exactly where this network is: JSON-able."""
-        from engine.snapshot import network_to_dict
-
-        return network_to_dict(self)
+        return snapshot.network_to_dict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Network":
         """The network `to_dict` described, weights bit for bit."""
-        from engine.snapshot import network_from_dict
-
-        return network_from_dict(data)
+        return snapshot.network_from_dict(data, cls)
 
 
 @dataclass(frozen=True)
@@ -433,21 +429,6 @@ def _same_shaped_runs(shapes: list[tuple[int, ...]]) -> list[tuple[int, int]]:
                 runs.append((first, i - 1))
             first = i
     return runs
-
-
-def check_layer_sizes(layer_sizes: Sequence[int]) -> tuple[int, ...]:
-    """`layer_sizes` as a tuple, or ValueError: at least 2 integers, each 1 to MAX_LAYER_SIZE."""
-    sizes = tuple(layer_sizes) if isinstance(layer_sizes, Sequence) else ()
-    ok = len(sizes) >= 2 and all(
-        isinstance(s, int | np.integer) and not isinstance(s, bool) and 1 <= s <= MAX_LAYER_SIZE
-        for s in sizes
-    )
-    if not ok:
-        raise ValueError(
-            "layer_sizes must be [n_inputs, *hidden, n_outputs]: at least 2 integers, each 1 to"
-            f" {MAX_LAYER_SIZE}; got {list(sizes)!r}"
-        )
-    return tuple(int(s) for s in sizes)
 
 
 def _check_step(

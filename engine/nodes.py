@@ -7,12 +7,15 @@ Vocabulary (Lernmi): a part's *sensitivity* is how much the error changes when t
 """
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from engine.activations import Activation
+
+MAX_LAYER_SIZE = 4096  # neurons (or inputs) in one layer: a guard against typos, not a UI limit
 
 Array = NDArray[Any]  # float64 arrays (float32 for the heatmaps)
 
@@ -174,3 +177,18 @@ def _finite(name: str, value: float) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise ValueError(f"{name} must be a finite number, not {value!r}")
     return float(value)
+
+
+def check_layer_sizes(layer_sizes: Sequence[int]) -> tuple[int, ...]:
+    """`layer_sizes` as a tuple, or ValueError: at least 2 integers, each 1 to MAX_LAYER_SIZE."""
+    sizes = tuple(layer_sizes) if isinstance(layer_sizes, Sequence) else ()
+    ok = len(sizes) >= 2 and all(
+        isinstance(s, int | np.integer) and not isinstance(s, bool) and 1 <= s <= MAX_LAYER_SIZE
+        for s in sizes
+    )
+    if not ok:
+        raise ValueError(
+            "layer_sizes must be [n_inputs, *hidden, n_outputs]: at least 2 integers, each 1 to"
+            f" {MAX_LAYER_SIZE}; got {list(sizes)!r}"
+        )
+    return tuple(int(s) for s in sizes)

@@ -1,19 +1,23 @@
 """A Network as plain JSON-able data and back, bit for bit: what a client holds to resume."""
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import numpy as np
 
-from engine.network import Network, check_layer_sizes
+from engine.nodes import check_layer_sizes
 
 FORMAT = 1  # bumped when the layout below changes
+# A Network: engine/network.py uses these functions for its to_dict and from_dict, so this
+# module names the class only as what it builds.
+Net = TypeVar("Net")
 
 
-def network_to_dict(net: Network) -> dict[str, Any]:
+def network_to_dict(net: Any) -> dict[str, Any]:
     """Config, weights (per neuron, its links' weights in order), biases, dead links, optimizer
     state and the shuffling generator's state. Floats survive JSON exactly (shortest repr);
     the generator's 128-bit integers are strings, which JavaScript cannot mangle."""
-    rng = net._rng.bit_generator.state
+    rng = net.rng.bit_generator.state
     return {
         "format": FORMAT,
         "layer_sizes": list(net.layer_sizes),
@@ -33,7 +37,7 @@ def network_to_dict(net: Network) -> dict[str, Any]:
             }
             for layer in net.layers
         ],
-        "optimizer_state": {key: values.tolist() for key, values in net._opt_state.items()},
+        "optimizer_state": {key: values.tolist() for key, values in net.optimizer_state.items()},
         "rng": {
             "state": str(rng["state"]["state"]),
             "inc": str(rng["state"]["inc"]),
@@ -43,8 +47,9 @@ def network_to_dict(net: Network) -> dict[str, Any]:
     }
 
 
-def network_from_dict(data: dict[str, Any]) -> Network:
-    """The Network `network_to_dict` described. Raises ValueError naming what does not fit.
+def network_from_dict(data: dict[str, Any], build: Callable[..., Net]) -> Net:
+    """The network (of class `build`) `network_to_dict` described. Raises ValueError naming what
+    does not fit.
 
     Every array is checked against `layer_sizes` before the network is built: a snapshot that
     claims a big network but holds no weights costs nothing."""
@@ -76,7 +81,7 @@ def network_from_dict(data: dict[str, Any]) -> Network:
         raise ValueError("optimizer_state must be an object holding the optimizer's arrays")
     generator = _generator_state(rng)
     try:
-        net = Network(sizes, **settings)
+        net: Any = build(sizes, **settings)
     except TypeError as error:  # a setting of the wrong type (a list for a name, …)
         raise ValueError(f"the network snapshot's settings do not fit: {error}") from None
     net.epoch = epoch
@@ -88,10 +93,11 @@ def network_from_dict(data: dict[str, Any]) -> Network:
             dead[layer.flat_index(j, i)] = True
     if dead.any():
         net.parameters.kill(dead)
-    for key, values in net._opt_state.items():
+    for key, values in net.optimizer_state.items():
         values[:] = _array(states.get(key), values.shape, f"optimizer_state.{key}")
-    net._rng.bit_generator.state = generator
-    return net
+    net.rng.bit_generator.state = generator
+    built: Net = net
+    return built
 
 
 _SETTINGS = (

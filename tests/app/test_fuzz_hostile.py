@@ -22,7 +22,7 @@ from app.session import Session
 from app.settings import Settings
 from engine import Network
 from engine.features import FEATURES
-from engine.network import MAX_LAYER_SIZE
+from engine.nodes import MAX_LAYER_SIZE
 from tests.app.test_fuzz import EXAMPLES, _apply, _refuse_constant, assert_strict
 
 LIMIT = 512 * 1024

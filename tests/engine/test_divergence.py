@@ -19,8 +19,8 @@ def _diverging() -> tuple[Network, np.ndarray, np.ndarray]:
 
 def _everything(net: Network) -> tuple[bytes, ...]:
     P = net.parameters
-    arrays = [P.values, P.grad, P.epoch_grad, P.dead, *net._opt_state.values()]
-    return (*(a.tobytes() for a in arrays), repr(net._rng.bit_generator.state).encode())
+    arrays = [P.values, P.grad, P.epoch_grad, P.dead, *net.optimizer_state.values()]
+    return (*(a.tobytes() for a in arrays), repr(net.rng.bit_generator.state).encode())
 
 
 @pytest.mark.parametrize("optimizer", ["sgd", "momentum"])  # adam's steps stay within lr
