@@ -107,6 +107,13 @@ class Network:
         self._workspaces: dict[tuple[int, type], Workspace] = {}
         self._last: tuple[Array, Workspace] | None = None  # the batch forward() saw last
 
+    def __repr__(self) -> str:
+        sizes = ", ".join(map(str, self.layer_sizes))
+        return (
+            f"Network([{sizes}], {self.activation} → {self.output_activation}, "
+            f"{self.loss_name}, epoch {self.epoch})"
+        )
+
     @property
     def activation(self) -> str:
         """The hidden layers' activation."""

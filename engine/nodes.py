@@ -30,6 +30,9 @@ class Input:
         self.links_out: list[Link] = []
         self.output: Array | None = None  # this feature's values for the last batch, (n,)
 
+    def __repr__(self) -> str:
+        return f"Input {self.name}"
+
 
 class Parameters:
     """Every weight and bias of a network in one flat array, so a step is one operation.
@@ -91,6 +94,9 @@ class Layer:
         self.output: Array | None = None  # (neurons, n) for the last batch
         self.neurons = [Neuron(self, j) for j in range(self.params.shape[0])]
 
+    def __repr__(self) -> str:
+        return f"Layer {self.index}: {len(self.neurons)} {self.activation.name} neurons"
+
     def flat_index(self, j: int, i: int) -> int:
         """Where params[j, i] sits in the network's flat Parameters."""
         return int(self.parameters.offsets[self.index - 1] + j * self.params.shape[1] + i)
@@ -105,6 +111,9 @@ class Neuron:
         self.id = f"{layer.index}:{index}"
         self.links_in: list[Link] = []
         self.links_out: list[Link] = []
+
+    def __repr__(self) -> str:
+        return f"Neuron {self.id} b={self.bias:.3g} s={self.sensitivity:.3g}"
 
     @property
     def bias(self) -> float:
@@ -147,6 +156,9 @@ class Link:
         self.source = source
         self.dest = dest
         self.id = f"{source.id}-{dest.id}"
+
+    def __repr__(self) -> str:
+        return f"Link {self.source.id}→{self.dest.id} w={self.weight:.3g} s={self.sensitivity:.3g}"
 
     @property
     def weight(self) -> float:

@@ -266,3 +266,13 @@ def test_score_gives_the_loss_and_the_outputs_of_one_pass():
     loss, outputs = net.score(X, Y)
     assert loss == pytest.approx(net.loss(X, Y), abs=1e-15)
     np.testing.assert_array_equal(outputs, net.predict(X))
+
+
+def test_networks_and_their_parts_say_what_they_are_when_printed():
+    net = Network([2, 4, 2, 1], activation="tanh", seed=3)
+    assert repr(net) == "Network([2, 4, 2, 1], tanh → tanh, square, epoch 0)"
+    assert repr(net.layers[0]) == "Layer 1: 4 tanh neurons"
+    assert repr(net.inputs[0]) == "Input x0"
+    link = net.layers[0].neurons[0].links_in[0]
+    assert repr(link) == f"Link x0→1:0 w={link.weight:.3g} s=0"
+    assert repr(net.layers[-1].neurons[0]) == "Neuron 3:0 b=0.1 s=0"
