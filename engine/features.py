@@ -33,7 +33,6 @@ FEATURES: dict[str, Feature] = {
         Feature("cosY", "cos(X₂)", lambda x, y: np.cos(y)),
     )
 }
-DEFAULT_FEATURES = ("x", "y")
 
 
 def transform(points: npt.ArrayLike, names: Sequence[str]) -> FloatArray:

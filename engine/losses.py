@@ -24,7 +24,6 @@ class BoundLoss:
     name: str
     output_activation: str
     value: Callable[[Array, Array], Array]  # E of each sample, summed over the outputs: (n,)
-    grad: Callable[[Array, Array], Array]  # dE/do: the output neurons' sensitivity sums
     delta: Callable[[Array, Array], Array]  # dE/dnet: the output neurons' sensitivities
     targets: Callable[[NDArray[Any], int], Array]  # labels → targets T, (outputs, n)
 
@@ -95,14 +94,10 @@ def _binary_cross_entropy(activation: str, scale: float) -> BoundLoss:
         loss: Array = -(t * np.log(q) + (1.0 - t) * np.log(1.0 - q)).sum(axis=0)
         return loss
 
-    def grad(o: Array, T: Array) -> Array:
-        q, t = prob(o), (T + 1.0) / 2.0
-        return scale * (q - t) / (q * (1.0 - q))
-
     def delta(o: Array, T: Array) -> Array:
         return o - ((T + 1.0) / 2.0 - offset) / scale
 
-    return BoundLoss("cross_entropy", activation, value, grad, delta, _sign_targets)
+    return BoundLoss("cross_entropy", activation, value, delta, _sign_targets)
 
 
 def _categorical_cross_entropy() -> BoundLoss:
@@ -111,7 +106,6 @@ def _categorical_cross_entropy() -> BoundLoss:
         "cross_entropy",
         "softmax",
         value=lambda p, T: -(T * np.log(np.maximum(p, _EPS))).sum(axis=0),
-        grad=lambda p, T: -T / np.maximum(p, _EPS),
         delta=lambda p, T: p - T,
         targets=_class_targets,
     )
@@ -128,7 +122,6 @@ def bind_loss(name: str, output_activation: str) -> BoundLoss:
             name=name,
             output_activation=act.name,
             value=lambda o, T: 0.5 * ((o - T) ** 2).sum(axis=0),  # E = ½(o − t)², TF's loss
-            grad=lambda o, T: o - T,
             delta=lambda o, T: act.delta(o - T, o),
             targets=_class_targets if act.name == "softmax" else _column_targets,
             activation_delta=act.delta,

@@ -6,7 +6,7 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 
-from engine.features import DEFAULT_FEATURES, FEATURES, grid, transform
+from engine.features import FEATURES, grid, transform
 
 POINTS = np.array([[0.5, -2.0], [3.0, 1.5], [-1.25, 0.0]])
 FORMULAS: dict[str, Callable[[float, float], float]] = {
@@ -24,10 +24,6 @@ FORMULAS: dict[str, Callable[[float, float], float]] = {
 
 def test_registry_follows_tfs_input_order_then_the_cosines():
     assert list(FEATURES) == list(FORMULAS)
-
-
-def test_default_features_are_x_and_y():
-    assert DEFAULT_FEATURES == ("x", "y")
 
 
 def test_labels_name_the_formulas_with_subscripts():
