@@ -83,8 +83,6 @@ class Session:
         self._grids: dict[int, NDArray[Any]] = {}
         self._links: dict[str, Link] = {link.id: link for link in net.links}
         self._neurons: dict[str, Neuron] = {neuron.id: neuron for neuron in net.neurons}
-        self._batch_order: np.ndarray | None = None
-        self._batch_start = 0
         self.epoch_s = 0.0  # CPU seconds an epoch takes (a running average; 0: not measured yet)
 
     def _after_change(self) -> None:
@@ -188,19 +186,10 @@ class Session:
     def _on_step_batch(self, _: protocol.StepBatch) -> Reply:
         self._check_trainable()
         self.playing = False
-        n = len(self.data.X_train)
-        if self._batch_order is None or self._batch_start >= n:
-            self._batch_order = self.net.rng.permutation(n)
-            self._batch_start = 0
-        chosen = self._batch_order[self._batch_start : self._batch_start + self.config.batch_size]
-        self._batch_start += len(chosen)
-        c = self.config
-        self.net.forward(self.data.X_train[chosen])
-        self.net.backward(self.data.Y_train[chosen])
-        if not self.net.update(c.learning_rate, c.regularization, c.regularization_rate):
+        c, d = self.config, self.data
+        args = (c.batch_size, c.learning_rate, c.regularization, c.regularization_rate)
+        if not self.net.train_batch(d.X_train, d.Y_train, *args):
             self.diverged = True  # the step was not taken: the network holds finite numbers
-        elif self._batch_start >= n:
-            self.net.epoch += 1
         self.sensitivity_kind = "batch"
         return Reply(frame=True)
 

@@ -106,6 +106,9 @@ class Network:
         ]
         self._workspaces: dict[tuple[int, type], Workspace] = {}
         self._last: tuple[Array, Workspace] | None = None  # the batch forward() saw last
+        # An epoch taken one mini-batch at a time (train_batch): its order, and how far it got.
+        self._batch_order: NDArray[np.intp] | None = None
+        self._batch_start = 0
 
     def __repr__(self) -> str:
         sizes = ", ".join(map(str, self.layer_sizes))
@@ -180,6 +183,33 @@ class Network:
             return True
         self._load(saved)
         return False
+
+    def train_batch(
+        self,
+        X: ArrayLike,
+        Y: ArrayLike,
+        batch_size: int = 10,
+        learning_rate: float = 0.03,
+        regularization: str = "none",
+        regularization_rate: float = 0.0,
+    ) -> bool:
+        """The next mini-batch of an epoch taken one batch at a time: the next `batch_size`
+        samples of the epoch's shuffled order (a new order as an epoch begins, or when (X, Y)
+        has another length), forward, backward and one step; the epoch counts once its last
+        batch is done. False when the step would make a number non-finite: it is not taken."""
+        x, y = self._check_inputs(X), np.asarray(Y)
+        n = len(x)
+        if self._batch_order is None or len(self._batch_order) != n or self._batch_start >= n:
+            self._batch_order, self._batch_start = self.rng.permutation(n), 0
+        chosen = self._batch_order[self._batch_start : self._batch_start + batch_size]
+        self._batch_start += len(chosen)
+        self.forward(x[chosen])
+        self.backward(y[chosen])
+        if not self.update(learning_rate, regularization, regularization_rate):
+            return False
+        if self._batch_start >= n:
+            self.epoch += 1
+        return True
 
     def loss(self, X: ArrayLike, Y: ArrayLike) -> float:
         """The mean loss over (X, Y), without regularization."""

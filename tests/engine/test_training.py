@@ -78,3 +78,14 @@ def test_momentum_and_adam_learn_the_circle_too():
     for optimizer, rate in (("momentum", 0.01), ("adam", 0.01)):
         net = Network([2, 4, 2, 1], optimizer=optimizer, seed=0)
         assert _epochs_to_reach(net, data, 0.05, 300, rate) is not None, optimizer
+
+
+def test_an_epoch_taken_a_batch_at_a_time_counts_when_its_last_batch_is_done():
+    X = np.random.default_rng(0).uniform(-1, 1, (25, 2))
+    Y = np.sign(X[:, 0])
+    net = Network([2, 3, 1], seed=1)
+    steps = [net.train_batch(X, Y, batch_size=10) for _ in range(3)]  # 10, 10 and the last 5
+    assert steps == [True, True, True]
+    assert net.epoch == 1
+    net.train_batch(X, Y, batch_size=10)
+    assert net.epoch == 1  # a new epoch has begun, not ended
