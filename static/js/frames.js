@@ -3,7 +3,8 @@
 
 const TYPED = { float32: Float32Array, float64: Float64Array, uint8: Uint8Array };
 
-/** The header and the named typed arrays of a binary frame (an ArrayBuffer). */
+/** The header, the named typed arrays of a binary frame (an ArrayBuffer), and each array's
+ * shape as its header states it: the page reads sizes from there, never assumes them. */
 export async function decodeFrame(buffer) {
   const view = new DataView(buffer);
   const length = view.getUint32(0, true);
@@ -11,8 +12,10 @@ export async function decodeFrame(buffer) {
   const deflated = new Blob([new Uint8Array(buffer, 4 + length)]).stream();
   const body = await new Response(deflated.pipeThrough(new DecompressionStream("deflate"))).arrayBuffer();
   const arrays = {};
+  const shapes = {};
   let offset = 0;
   for (const block of header.blocks) {
+    shapes[block.name] = block.shape;
     const Typed = TYPED[block.dtype];
     if (!Typed) throw new Error(`frame block ${block.name} has an unknown dtype ${block.dtype}`);
     const count = block.shape.reduce((a, b) => a * b, 1);
@@ -21,5 +24,5 @@ export async function decodeFrame(buffer) {
     offset += count * Typed.BYTES_PER_ELEMENT;
   }
   if (offset !== body.byteLength) throw new Error(`frame body has ${body.byteLength} bytes, blocks ${offset}`);
-  return { header, arrays };
+  return { header, arrays, shapes };
 }

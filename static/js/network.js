@@ -224,12 +224,16 @@ export class NetworkView {
     // The hidden neurons' maps, then each output neuron's, sampled from its 100×100 map (a
     // class's probability, for softmax), on the output's range.
     const hidden = network.layers.slice(0, -1).flatMap((layer) => layer.neurons);
-    const maps = frame.arrays.neuron_maps;
-    const atlas = paintAtlas(this.atlases.hidden, hidden.length, (k, r, c) => maps[(k * CELLS + r) * CELLS + c], [-1, 1]);
+    // Each map sampled every `step` cells of its grid (the frame's shapes say the grid).
+    const sampler = (maps, [, cells]) => {
+      const step = cells / CELLS;
+      return (k, r, c) => maps[(k * cells + r * step) * cells + c * step];
+    };
+    const maps = sampler(frame.arrays.neuron_maps, frame.shapes.neuron_maps);
+    const atlas = paintAtlas(this.atlases.hidden, hidden.length, maps, [-1, 1]);
     hidden.forEach((id, k) => this.drawBox(atlas, k, id));
-    const output = frame.arrays.output_maps;
     const outputs = network.layers.at(-1).neurons;
-    const sample = (k, r, c) => output[k * 10000 + r * 500 + c * 5];
+    const sample = sampler(frame.arrays.output_maps, frame.shapes.output_maps);
     const outAtlas = paintAtlas(this.atlases.output, outputs.length, sample, frame.header.blocks.at(-1).range);
     outputs.forEach((id, k) => this.drawBox(outAtlas, k, id));
     // Each neuron's bias, a small square at its box's bottom-left corner, the output's included:

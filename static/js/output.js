@@ -5,9 +5,7 @@ import { CLASS_COLOURS, diverging, paint, paintClasses } from "./colors.js";
 import { formatEpoch, formatPercent, formatValue } from "./format.js";
 
 const mapCanvas = document.createElement("canvas");
-mapCanvas.width = mapCanvas.height = 100;
 const neuronCanvas = document.createElement("canvas");
-neuronCanvas.width = neuronCanvas.height = 20;
 const TICKS = [-6, -4, -2, 0, 2, 4, 6]; // the output's axes, x and y from −6 to 6
 const POINT_RADIUS = 3; // px, a data point
 
@@ -27,18 +25,25 @@ export function drawAxes($) {
 function bigMap(frame, state, view) {
   const hidden = state.network.layers.slice(0, -1).flatMap((layer) => layer.neurons);
   const k = hidden.indexOf(view.hover);
-  const classes = frame.header.blocks.at(-1).shape[0];
+  // Sizes from the frame's own shapes: [maps, rows, columns].
+  const [classes, size] = frame.shapes.output_maps;
+  const cells = frame.shapes.neuron_maps[1];
   if (k < 0 && classes > 1) {
     const pixels = paintClasses(frame.arrays.output_maps, classes);
-    mapCanvas.getContext("2d").putImageData(new ImageData(pixels, 100, 100), 0, 0);
-    return mapCanvas;
+    return put(mapCanvas, pixels, size);
   }
-  const [canvas, cells, bytes, range] =
+  const [canvas, side, bytes, range] =
     k >= 0
-      ? [neuronCanvas, 20, frame.arrays.neuron_maps.subarray(k * 400, (k + 1) * 400), [-1, 1]]
-      : [mapCanvas, 100, frame.arrays.output_maps.subarray(0, 100 * 100), frame.header.blocks.at(-1).range];
+      ? [neuronCanvas, cells, frame.arrays.neuron_maps.subarray(k * cells * cells, (k + 1) * cells * cells), [-1, 1]]
+      : [mapCanvas, size, frame.arrays.output_maps.subarray(0, size * size), frame.header.blocks.at(-1).range];
   const shown = view.ui.discretize ? bytes.map((b) => (b >= 128 ? 255 : 0)) : bytes;
-  canvas.getContext("2d").putImageData(new ImageData(paint(shown, range), cells, cells), 0, 0);
+  return put(canvas, paint(shown, range), side);
+}
+
+/** `pixels` (RGBA) as a side × side canvas. */
+function put(canvas, pixels, side) {
+  if (canvas.width !== side) canvas.width = canvas.height = side;
+  canvas.getContext("2d").putImageData(new ImageData(pixels, side, side), 0, 0);
   return canvas;
 }
 

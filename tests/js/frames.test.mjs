@@ -12,8 +12,10 @@ async function load() {
   return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
 }
 
-test("a frame decodes into its header and typed arrays", async () => {
-  const { header, arrays } = await decodeFrame(await load());
+test("a frame decodes into its header, typed arrays and their shapes", async () => {
+  const { header, arrays, shapes } = await decodeFrame(await load());
+  assert.deepEqual(shapes.params, [3]);
+  assert.deepEqual(shapes.neuron_maps, header.blocks.find((b) => b.name === "neuron_maps").shape);
   assert.equal(header.type, "frame");
   assert.equal(header.frame, 7);
   assert.equal(header.epoch, 42);
