@@ -486,7 +486,7 @@ class Session:
         """Become the session `snapshot` describes. Raises InputError and changes nothing if it
         does not hold together."""
         r = restore.read_snapshot(snapshot, self.settings)
-        data = session_data.build(r.config, self.settings, r.own, True, r.split)
+        data = session_data.build(r.config, self.settings, r.own, empty_ok=True, split=r.split)
         self.split = r.split
         self.config, self.data, self.own, self.speed, self.history = (
             r.config,

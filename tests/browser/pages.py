@@ -18,6 +18,14 @@ FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# A real TF Playground link, from its issue tracker (shared/reference/tf-playground.md).
+TF_LINK = (
+    "#activation=tanh&batchSize=10&dataset=circle&regDataset=reg-plane&learningRate=0.03"
+    "&regularizationRate=0&noise=0&networkShape=4,2&seed=0.59704&showTestData=false"
+    "&discretize=false&percTrainData=50&x=true&y=true&xTimesY=false&xSquared=false"
+    "&ySquared=false&cosX=false&sinX=false&cosY=false&sinY=false&collectStats=false"
+    "&problem=classification&initZero=false&hideText=false"
+)
 
 
 @dataclass

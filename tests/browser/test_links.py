@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.browser.pages import Tab, new_tab
-from tests.browser.test_page import _pixels, _shows, _step
+from tests.browser.pages import TF_LINK, Tab, new_tab
+from tests.browser.test_page import _drop_sockets, _pixels, _shows, _step
 
 SNAPSHOT = "JSON.parse(sessionStorage.getItem('lernmi.snapshot'))"
 
@@ -116,13 +116,7 @@ def test_focus_stays_on_a_rebuilt_control(tab: Tab) -> None:
 
 
 def test_a_step_taken_while_the_connection_is_down_happens_when_it_is_back(tab: Tab) -> None:
-    routes: list[Any] = []
-
-    def through(route: Any) -> None:
-        route.connect_to_server()
-        routes.append(route)
-
-    tab.page.route_web_socket(lambda url: "/ws" in url, through)
+    routes = _drop_sockets(tab.page)
     page = tab.open("#seed=0.5")
     _step(page)
     welcomes = page.evaluate("window.lernmi.welcomes")
@@ -248,13 +242,6 @@ def test_a_display_flag_set_then_linked_is_set_in_a_fresh_tab(
     other.page.context.close()
 
 
-TF_LINK = (
-    "#activation=tanh&batchSize=10&dataset=circle&regDataset=reg-plane&learningRate=0.03"
-    "&regularizationRate=0&noise=0&networkShape=4,2&seed=0.59704&showTestData=false"
-    "&discretize=false&percTrainData=50&x=true&y=true&xTimesY=false&xSquared=false"
-    "&ySquared=false&cosX=false&sinX=false&cosY=false&sinY=false&collectStats=false"
-    "&problem=classification&initZero=false&hideText=false"
-)
 # Links built from TF's keys, and what TF's state.ts makes of each: an unknown name keeps the
 # default, booleans are true unless "false", an empty networkShape is no hidden layer, a
 # control hides only for exactly "true", and a hidden feature is no input.

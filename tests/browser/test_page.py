@@ -12,18 +12,11 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page
 
 from app.serve import spawn
-from tests.browser.pages import Tab, new_tab
+from tests.browser.pages import TF_LINK, Tab, new_tab
 from tests.waiting import CEILING_S
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "screenshots"  # ignored by git: look at them after a run
-TF_LINK = (
-    "#activation=tanh&batchSize=10&dataset=circle&regDataset=reg-plane&learningRate=0.03"
-    "&regularizationRate=0&noise=0&networkShape=4,2&seed=0.59704&showTestData=false"
-    "&discretize=false&percTrainData=50&x=true&y=true&xTimesY=false&xSquared=false"
-    "&ySquared=false&cosX=false&sinX=false&cosY=false&sinY=false&collectStats=false"
-    "&problem=classification&initZero=false&hideText=false"
-)
 
 
 # A canvas's pixels leave the page as base64: a JSON array of 750,000 numbers takes seconds.
