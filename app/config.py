@@ -26,6 +26,8 @@ REGRESSION_DATASETS = (
     OWN,
 )
 
+EARLY_STOPPING_LIMIT = 10_000  # epochs early stopping may wait for a lower test loss
+
 # What a change of each field does to a running session (TF Playground's rules, except that the
 # learning rate, the regularization rate and the optimizer keep the network).
 DATA_FIELDS = frozenset(
@@ -96,6 +98,11 @@ class Config(BaseModel):
     init_zero: bool = False
     loss: Literal["square", "cross_entropy"] = "square"
     optimizer: Literal["sgd", "momentum", "adam"] = "sgd"
+    early_stopping: int = Field(
+        0,
+        strict=True,
+        description="pause after this many epochs without a lower test loss; 0: never",
+    )
 
     @field_validator("dataset", "reg_dataset")
     @classmethod
@@ -112,6 +119,16 @@ class Config(BaseModel):
         if unknown or len(set(names)) != len(names):
             raise ValueError(f"features must be distinct names among {', '.join(FEATURES)}")
         return names
+
+    @field_validator("early_stopping")
+    @classmethod
+    def _patience(cls, epochs: int) -> int:
+        if not 0 <= epochs <= EARLY_STOPPING_LIMIT:
+            raise ValueError(
+                f"early_stopping must be 0 (off) or 1 to {EARLY_STOPPING_LIMIT} epochs"
+                " without a lower test loss"
+            )
+        return epochs
 
     @field_validator("network_shape")
     @classmethod

@@ -168,6 +168,12 @@ class ApplyStep(_Message):
     index: int = Field(ge=0)
 
 
+class RestoreBest(_Message):
+    """Put back the weights the network had at its lowest test loss, and go back to that epoch."""
+
+    type: Literal["restore_best"]
+
+
 class Ack(_Message):
     """The client has drawn frame `frame`: the server may send the next."""
 
@@ -231,6 +237,7 @@ ClientMessage = Annotated[
     | Confusion
     | Explain
     | ApplyStep
+    | RestoreBest
     | Ack
     | Ping
     | SnapshotRequest

@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 
 from app import data as session_data
 from app import jsontext, protocol, restore, wire
+from app.best import Best
 from app.config import DATA_FIELDS, NETWORK_FIELDS, OWN, Config, InputError
 from app.quality import quality
 from app.settings import Settings
@@ -60,6 +61,7 @@ class Session:
         self.history: list[tuple[int, float | None, float | None]] = []
         self.show_confusion = False  # frames carry the confusion matrices while the page asks
         self.clock: Callable[[], float] = time.perf_counter  # times a "max" slice; tests inject
+        self.best = Best()  # the lowest test loss, its epoch and weights (app/best.py)
         self.data = session_data.build(self.config, settings, self.own)
         self.net = self._new_network(self.config)
         self._install(self.net)
@@ -359,6 +361,12 @@ class Session:
         self._after_change()
         return Reply([self._weights_message(), self.snapshot_message()], frame=True)
 
+    def _on_restore_best(self, _: protocol.RestoreBest) -> Reply:
+        self.history = self.best.restore(self.net, self.data, self.history)
+        self.playing = False
+        self._after_change()
+        return self._state_reply()
+
     def _on_ping(self, message: protocol.Ping) -> Reply:
         return Reply(
             [{"type": "pong", "id": message.id, "epoch": self.net.epoch, "playing": self.playing}]
@@ -401,6 +409,9 @@ class Session:
             done += 1
             if not math.isfinite(loss):
                 self.diverged, self.playing = True, False
+                break
+            if self.best.after_epoch(self.net, data, c.early_stopping):
+                self.playing = False  # early stopping: the test loss has stopped improving
                 break
         per_epoch = (time.thread_time() - start) / done
         self.epoch_s = per_epoch if self.epoch_s == 0 else 0.7 * self.epoch_s + 0.3 * per_epoch
@@ -448,7 +459,8 @@ class Session:
             figures = quality(c.problem, c.n_classes, predicted, np.asarray(Y), self.show_confusion)
             for metric, value in figures.items():
                 out[f"{name}_{metric}"] = value
-        return out
+        self.best.observe(self.net, d, out["test_loss"])
+        return out | self.best.figures()
 
     # -- what the client is sent (app/wire.py) ---------------------------------------------------
     def record(self) -> None:

@@ -35,6 +35,7 @@ EXAMPLES: list[dict[str, Any]] = [  # one valid message of every type (docs/prot
     {"type": "confusion", "show": True},
     {"type": "explain", "index": 17},
     {"type": "apply_step", "index": 17},
+    {"type": "restore_best"},
     {"type": "ack", "frame": 42},
     {"type": "ping", "id": 7},
     {"type": "snapshot"},
