@@ -6,6 +6,7 @@ import { hashKey, parseHash, serializeHash } from "./hash.js";
 import { radioGroup } from "./radios.js";
 import { Cards } from "./cards.js";
 import { LossChart } from "./chart.js";
+import { BestPanel } from "./best.js";
 import { CLASS_COLOURS, css } from "./colors.js";
 import { datasetButtons, datasetField } from "./datasets.js";
 import { Editor } from "./editor.js";
@@ -125,6 +126,7 @@ const connection = new Connection(socketUrl, framed ? memoryStorage() : sessionS
       if (explainer.active && store.state) explainer.clear(); // new data or a new network
       store.state = message;
       chart.reset(message.history);
+      best.state(message);
       showControls(message);
       writeHash();
       tell(""); // a change went through: what was wrong before no longer holds
@@ -152,6 +154,7 @@ const connection = new Connection(socketUrl, framed ? memoryStorage() : sessionS
     store.previous = store.frame?.arrays.params; // for the change each weight is getting
     store.frame = frame;
     chart.add(frame.header);
+    best.show(frame.header);
     store.dirty = true;
     ackLatest();
   },
@@ -178,6 +181,7 @@ const cards = new Cards($, {
   redraw: () => (store.dirty = true),
 });
 const change = (changes) => send({ type: "config", changes });
+const best = new BestPanel($, { chart, send, change });
 
 /** Links that carry the configuration: the embed's "open in the playground", and the oEmbed
  * discovery link (for tools that read the live page; the server's copy has no hash). */

@@ -1,6 +1,8 @@
 // The loss chart: test loss (dark) and training loss (light) over the epochs, with a read-out of
 // the point under the pointer (TF issue #47).
 
+const BEST_COLOUR = "#0877bd"; // the accent: the lowest test loss
+const BEST_RING = 4; // px
 const LIMIT = 600; // points kept; past it every other one goes, as the server's history does
 
 export class LossChart {
@@ -8,9 +10,15 @@ export class LossChart {
     this.canvas = canvas;
     this.readout = readout;
     this.points = []; // [epoch, train, test]
+    this.best = null; // [epoch, test loss]: the lowest test loss, ringed on its curve
     this.hint = readout.textContent; // shown while the pointer is elsewhere
     canvas.addEventListener("mousemove", (event) => this.hover(event));
     canvas.addEventListener("mouseleave", () => (this.readout.textContent = this.hint));
+  }
+
+  /** Ring the lowest test loss, [epoch, loss], or nothing (null). */
+  mark(best) {
+    this.best = best;
   }
 
   reset(history) {
@@ -57,6 +65,18 @@ export class LossChart {
       });
       ctx.stroke();
     }
+    if (this.best) this.drawBest(ctx, x(this.best[0]), y(this.best[1]));
+  }
+
+  /** The lowest test loss: a ring on the test curve and a tick down to the epoch axis. */
+  drawBest(ctx, bx, by) {
+    ctx.strokeStyle = BEST_COLOUR;
+    ctx.lineWidth = 1.5;
+    ctx.beginPath();
+    ctx.arc(bx, by, BEST_RING, 0, 2 * Math.PI);
+    ctx.moveTo(bx, by + BEST_RING);
+    ctx.lineTo(bx, this.canvas.clientHeight);
+    ctx.stroke();
   }
 
   hover(event) {

@@ -29,6 +29,7 @@ const OURS = [
   ["nClasses", "n_classes", "int"],
   ["allTrain", "all_train", "bool"],
   ["dataSeed", "data_seed", "string"], // after Regenerate: the same points
+  ["earlyStopping", "early_stopping", "int"], // epochs without a lower test loss; 0: off
 ];
 const UI_OURS = ["sensitivity"]; // the sensitivity view
 const CONFIG_FIELDS = [...FIELDS, ...AFTER_FEATURES, ...TAIL, ...OURS];
