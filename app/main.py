@@ -29,7 +29,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 from threadpoolctl import threadpool_limits
 
-from app import export, restore, upload, ws
+from app import export, preview, restore, upload, ws
 from app.bodylimit import BodyLimit
 from app.config import InputError, config_schema
 from app.data import previews
@@ -116,6 +116,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return limit, f"{what} is over the limit of {limit} bytes"
 
     app.add_middleware(BodyLimit, limit=body_limit)
+    app.include_router(preview.router(settings))
 
     # Errors are JSON from the one strict writer too (FastAPI's own would fail on a string it
     # cannot encode).

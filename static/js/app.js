@@ -7,6 +7,7 @@ import { radioGroup } from "./radios.js";
 import { Cards } from "./cards.js";
 import { LossChart } from "./chart.js";
 import { BestPanel } from "./best.js";
+import { startLazily } from "./lazy.js";
 import { CLASS_COLOURS, css } from "./colors.js";
 import { datasetButtons, datasetField } from "./datasets.js";
 import { Editor } from "./editor.js";
@@ -543,5 +544,7 @@ fetch("/api/datasets")
 bind();
 drawAxes($);
 hideControls();
-connection.open();
+if (document.body.classList.contains("embed")) {
+  startLazily(connection, () => link.config, { shown: () => (link = parseHash(location.hash)) });
+} else connection.open();
 requestAnimationFrame(loop);

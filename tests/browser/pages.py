@@ -38,7 +38,10 @@ class Tab:
 
     def open(self, hash_: str = "") -> Page:
         self.page.goto(f"{self.base}/{hash_}")
-        self.page.wait_for_function("document.querySelector('#status').textContent === 'live'")
+        # An embed waits, "ready", until it is played (static/js/lazy.js).
+        self.page.wait_for_function(
+            "['live', 'ready'].includes(document.querySelector('#status').textContent)"
+        )
         self.page.wait_for_function("window.lernmi.framesDrawn > 0")
         return self.page
 
