@@ -8,6 +8,7 @@ import { Cards } from "./cards.js";
 import { LossChart } from "./chart.js";
 import { BestPanel } from "./best.js";
 import { startLazily } from "./lazy.js";
+import { Sliders, showFigureParts } from "./figure.js";
 import { CLASS_COLOURS, css } from "./colors.js";
 import { datasetButtons, datasetField } from "./datasets.js";
 import { Editor } from "./editor.js";
@@ -128,12 +129,14 @@ const connection = new Connection(socketUrl, framed ? memoryStorage() : sessionS
       store.state = message;
       chart.reset(message.history);
       best.state(message);
+      sliders.state(message, view.ui.sliders);
       showControls(message);
       writeHash();
       tell(""); // a change went through: what was wrong before no longer holds
       store.dirty = true;
     } else if (message.type === "weights" && store.state) {
       store.state.network.values = message.values;
+      sliders.values(message.values);
       explainer.refresh(); // the trace was of the weights before
     } else if (message.type === "snapshot") {
       share.received(message.snapshot);
@@ -156,6 +159,7 @@ const connection = new Connection(socketUrl, framed ? memoryStorage() : sessionS
     store.frame = frame;
     chart.add(frame.header);
     best.show(frame.header);
+    sliders.values(frame.arrays.params);
     store.dirty = true;
     ackLatest();
   },
@@ -183,6 +187,7 @@ const cards = new Cards($, {
 });
 const change = (changes) => send({ type: "config", changes });
 const best = new BestPanel($, { chart, send, change });
+const sliders = new Sliders($("sliders"), send);
 
 /** Links that carry the configuration: the embed's "open in the playground", and the oEmbed
  * discovery link (for tools that read the live page; the server's copy has no hash). */
@@ -526,6 +531,7 @@ document.addEventListener("visibilitychange", () => {
 });
 
 function hideControls() {
+  showFigureParts(view.ui);
   document.body.classList.toggle("hide-text", Boolean(view.ui.hideText));
   // TF: hiding the train/test ratio hides the test loss too.
   document.body.classList.toggle("hide-test", view.hidden.includes("percTrainData"));

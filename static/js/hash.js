@@ -31,7 +31,8 @@ const OURS = [
   ["dataSeed", "data_seed", "string"], // after Regenerate: the same points
   ["earlyStopping", "early_stopping", "int"], // epochs without a lower test loss; 0: off
 ];
-const UI_OURS = ["sensitivity"]; // the sensitivity view
+// The sensitivity view, and what a figure asks of an embed (static/js/figure.js).
+const UI_OURS = ["sensitivity", "chart", "explain", "sliders"];
 const CONFIG_FIELDS = [...FIELDS, ...AFTER_FEATURES, ...TAIL, ...OURS];
 const UI_KEYS = [...UI_FIRST, ...UI_LAST, ...UI_END, ...UI_OURS];
 

@@ -27,6 +27,19 @@ export function startLazily(connection, changes, { shown = () => {}, observe = i
     }
     return send(message);
   };
+  // The new session's first state is the default network, and the link's state follows at once:
+  // the page goes from the preview straight to the link's (an explanation picked on the preview
+  // survives, since the page sees no other network in between).
+  const receive = connection.on.message;
+  let skip = false;
+  connection.on.message = (message) => {
+    if (message.type === "welcome") skip = connection.welcomes === 1 && Object.keys(changes()).length > 0;
+    else if (message.type === "state" && skip) {
+      skip = false;
+      return;
+    }
+    receive?.(message);
+  };
   connection.status("ready");
   observe(async () => {
     if (started) return;

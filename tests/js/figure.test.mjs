@@ -1,0 +1,25 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { paramLabel } from "../../static/js/figure.js";
+
+// One input, one output neuron: chapter 1's network, as a state describes it.
+const ONE = {
+  inputs: ["x"],
+  layers: [{ activation: "tanh", neurons: ["1:0"] }],
+  links: [["x-1:0", "x", "1:0"]],
+  params: ["x-1:0", "1:0"],
+};
+const TWO = {
+  inputs: ["x", "y"],
+  layers: [{ activation: "tanh", neurons: ["1:0", "1:1"] }, { activation: "tanh", neurons: ["2:0"] }],
+  links: [["x-1:0", "x", "1:0"], ["1:1-2:0", "1:1", "2:0"]],
+  params: [],
+};
+
+test("a slider is named by the link's input and output, or the neuron whose bias it is", () => {
+  assert.equal(paramLabel(ONE, "x-1:0"), "weight X₁ → the output");
+  assert.equal(paramLabel(ONE, "1:0"), "bias of the output");
+  assert.equal(paramLabel(TWO, "1:1-2:0"), "weight neuron 1:1 → the output");
+  assert.equal(paramLabel(TWO, "1:0"), "bias of neuron 1:0");
+});
