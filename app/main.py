@@ -29,7 +29,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 from threadpoolctl import threadpool_limits
 
-from app import export, preview, restore, upload, ws
+from app import export, learn, preview, restore, upload, ws
 from app.bodylimit import BodyLimit
 from app.config import InputError, config_schema
 from app.data import previews
@@ -117,6 +117,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.add_middleware(BodyLimit, limit=body_limit)
     app.include_router(preview.router(settings))
+    app.include_router(learn.router(ROOT))
 
     # Errors are JSON from the one strict writer too (FastAPI's own would fail on a string it
     # cannot encode).

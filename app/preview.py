@@ -18,6 +18,11 @@ from app.limits import WindowLimit
 from app.session import Session
 from app.settings import Settings
 
+# Previews a client address may ask for per connection it may open: a page of figures (/learn has
+# eleven) asks for one per figure as it comes into view, and a class behind one address opens it
+# at once. A preview costs a few milliseconds and keeps nothing.
+PREVIEWS_PER_CONNECTION = 12
+
 
 def preview(settings: Settings, text: str) -> dict[str, Any]:
     """The state and the first frame (base64) a `link` message would give a new session, and
@@ -38,7 +43,8 @@ def preview(settings: Settings, text: str) -> dict[str, Any]:
 def router(settings: Settings) -> APIRouter:
     """The preview route, with its own limit of answers per client address."""
     routes = APIRouter()
-    addresses = WindowLimit(settings.connections_per_address, settings.connections_window_s)
+    limit = settings.connections_per_address * PREVIEWS_PER_CONNECTION
+    addresses = WindowLimit(limit, settings.connections_window_s)
 
     @routes.post(
         "/api/preview",
@@ -57,7 +63,7 @@ def router(settings: Settings) -> APIRouter:
         the link could not apply. Nothing is kept."""
         address = request.client.host if request.client else "unknown"
         if not addresses.allow(address):
-            limit, window = settings.connections_per_address, settings.connections_window_s
+            window = settings.connections_window_s
             raise HTTPException(429, f"too many previews: at most {limit} in {window:g} s")
         try:
             body = (await request.body()).decode("utf-8", "replace")

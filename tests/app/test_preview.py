@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 
 from app import frames
 from app.main import create_app
+from app.preview import PREVIEWS_PER_CONNECTION
 from app.settings import Settings
 
 LINK = {"type": "link", "changes": {"dataset": "spiral", "network_shape": [5, 3], "seed": "0.42"}}
@@ -50,8 +51,8 @@ def test_a_preview_of_anything_but_a_link_is_refused_naming_the_field():
     assert shape.json()["ignored"][0]["field"] == "noise"
 
 
-def test_previews_from_one_address_are_limited():
-    settings = Settings(connections_per_address=2)
+def test_previews_from_one_address_are_limited_to_a_page_of_figures_per_connection():
+    settings = Settings(connections_per_address=1)
     with TestClient(create_app(settings)) as client:
-        codes = [client.post("/api/preview", json=LINK).status_code for _ in range(3)]
-    assert codes == [200, 200, 429]
+        codes = [client.post("/api/preview", json=LINK).status_code for _ in range(13)]
+    assert codes == [200] * PREVIEWS_PER_CONNECTION + [429]
