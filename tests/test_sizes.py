@@ -37,7 +37,9 @@ def test_no_function_is_over_the_limit() -> None:
 
 def test_no_file_is_over_the_limit() -> None:
     sizes = {path: len(path.read_text().splitlines()) for path in _files()}
-    long = [f"{path.relative_to(ROOT)} ({n} lines)" for path, n in sizes.items() if n > MAX_FILE_LINES]
+    long = [
+        f"{path.relative_to(ROOT)} ({n} lines)" for path, n in sizes.items() if n > MAX_FILE_LINES
+    ]
     assert not long, f"files over {MAX_FILE_LINES} lines: {', '.join(long)}"
 
 
