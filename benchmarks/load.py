@@ -47,14 +47,11 @@ import math
 import os
 import platform
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -66,12 +63,12 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, WebSocketException
 
 from app import frames
+from benchmarks import harness
 from benchmarks.engine import table
 
 HOST = "127.0.0.1"  # loopback only
 WORKERS = 2
 MAX_SESSIONS = 1000  # per worker: far above what the scenarios open
-ROOT = Path(__file__).resolve().parent.parent
 STARTUP_TIMEOUT_S = 30.0
 STOP_TIMEOUT_S = 10.0
 OPEN_TIMEOUT_S = 15.0  # connect, and receive the greeting and the first frame
@@ -211,41 +208,26 @@ class Server:
             return "(no log)"
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((HOST, 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def healthy(port: int) -> bool:
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback, no proxy
-    try:
-        with opener.open(f"http://{HOST}:{port}/healthz", timeout=2) as response:
-            return bool(response.status == 200)
-    except (urllib.error.URLError, OSError):
-        return False
-
-
 def wait_ready(server: Server) -> None:
     """Until /healthz answers and every worker has finished its startup."""
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise ServerError(
-                f"uvicorn exited with code {server.process.returncode}:\n{server.log_tail()}"
-            )
-        started = server.log.read_text(errors="replace").count("Application startup complete")
-        if started >= WORKERS and healthy(server.port):
-            server.workers = [pid for pid in children(server.process.pid) if is_worker(pid)]
-            if len(server.workers) == WORKERS:
-                return
-        time.sleep(0.1)
-    raise ServerError(f"the server was not ready in {STARTUP_TIMEOUT_S:g} s:\n{server.log_tail()}")
+
+    def started() -> bool:
+        log = server.log.read_text(errors="replace")
+        if log.count("Application startup complete") < WORKERS:
+            return False
+        server.workers = [pid for pid in children(server.process.pid) if is_worker(pid)]
+        return len(server.workers) == WORKERS
+
+    try:
+        harness.wait_healthy(
+            server.process, f"http://{HOST}:{server.port}", STARTUP_TIMEOUT_S, started
+        )
+    except harness.ServerStartError as error:
+        raise ServerError(f"{error}:\n{server.log_tail()}") from None
 
 
 def start_server(log: Path) -> Server:
-    port = free_port()
+    port = harness.free_port(HOST)
     command = [sys.executable, "-m", "app.serve", "--host", HOST]
     command += ["--port", str(port), "--workers", str(WORKERS)]
     env = {
@@ -255,9 +237,7 @@ def start_server(log: Path) -> Server:
         # Every client here comes from 127.0.0.1: lift the per-address connection limit.
         "LERNMI_CONNECTIONS_PER_ADDRESS": str(10 * MAX_SESSIONS),
     }
-    with log.open("ab") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=out)
-    return Server(process, port, log)
+    return Server(harness.launch(command, env, log), port, log)
 
 
 def stop_server(server: Server) -> None:

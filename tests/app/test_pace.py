@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from app.history import HISTORY_LIMIT, charted
+from app.history import HISTORY_LIMIT, Point, charted
 from app.pace import Pace
 
 
@@ -44,6 +44,6 @@ def test_patience_is_two_intervals_since_the_frame_and_four_lags():
 def test_the_chart_keeps_one_point_per_epoch_and_thins_evenly_past_its_limit():
     history = charted([(1, 0.5, 0.6)], (1, 0.4, 0.5))
     assert history == [(1, 0.4, 0.5)]
-    full = [(k, 0.1, 0.1) for k in range(HISTORY_LIMIT)]
+    full: list[Point] = [(k, 0.1, 0.1) for k in range(HISTORY_LIMIT)]
     thinned = charted(full, (HISTORY_LIMIT, 0.1, 0.1))
     assert [p[0] for p in thinned] == list(range(0, HISTORY_LIMIT + 1, 2))

@@ -11,7 +11,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page
 
-from app.serve import spawn
+from benchmarks.harness import spawn
 from tests.browser.pages import TF_LINK, Tab, new_tab
 from tests.waiting import CEILING_S
 
