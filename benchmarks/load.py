@@ -49,7 +49,6 @@ from pathlib import Path
 
 from websockets.exceptions import WebSocketException
 
-from benchmarks.engine import table
 from benchmarks.load_client import ClientError
 from benchmarks.load_report import (
     control_rows,
@@ -62,6 +61,7 @@ from benchmarks.load_report import (
 )
 from benchmarks.load_scenarios import FULL, QUICK, Plan, Usage, control, cpu_usage, idle, load, solo
 from benchmarks.load_server import ServerError, running_server, status_kb
+from benchmarks.tables import table
 
 
 # -- entry point ---------------------------------------------------------------------------------

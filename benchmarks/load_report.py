@@ -8,7 +8,6 @@ import statistics
 from collections.abc import Sequence
 from importlib.metadata import version
 
-from benchmarks.engine import table
 from benchmarks.load_scenarios import (
     KB,
     MB,
@@ -22,6 +21,7 @@ from benchmarks.load_scenarios import (
     Usage,
 )
 from benchmarks.load_server import HOST, WORKERS
+from benchmarks.tables import table
 
 # Targets
 SOLO_FPS = 30.0
