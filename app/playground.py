@@ -189,13 +189,23 @@ class Playground:
         if record:
             self.record()
         self.frame_number += 1
-        return wire.frame(self)
+        frame = wire.frame(self)
+        if not self.playing:
+            self.rest()
+        return frame
+
+    def rest(self) -> None:
+        """Let go of what only training and drawing need (the grids' features, the network's
+        reusable buffers): a session that is not playing holds its state and little else."""
+        self._grids.clear()
+        self.net.release()
 
     def grid(self, density: int) -> NDArray[Any]:
-        """The features of the density × density heatmap grid, computed once per network."""
-        if density not in self._grids:
-            self._grids[density] = features.transform(features.grid(density), self.config.features)
-        grid: NDArray[Any] = self._grids[density]
+        """The features of the density × density heatmap grid, kept while the session plays."""
+        grid = self._grids.get(density)  # rest() may clear it from the event loop meanwhile
+        if grid is None:
+            grid = features.transform(features.grid(density), self.config.features)
+            self._grids[density] = grid
         return grid
 
     def state_message(self) -> dict[str, Any]:

@@ -331,11 +331,17 @@ class Network:
     def _params(self) -> list[Array]:
         return [layer.params for layer in self.layers]
 
+    def release(self) -> None:
+        """Let go of the buffers kept for reuse: a network at rest holds only its parameters
+        (and the batch last forwarded); the next pass allocates what it needs again."""
+        self._workspaces.clear()
+
     def _workspace(self, n: int, dtype: type, keep: bool) -> Workspace:
         """Buffers for batches of n (kept for the sizes training reuses: batch and remainder)."""
         key = (n, dtype)
-        if keep and key in self._workspaces:
-            return self._workspaces[key]
+        kept = self._workspaces.get(key) if keep else None
+        if kept is not None:
+            return kept
         activations = (self._hidden, self.layers[-1].activation)
         ws = Workspace(self.layer_sizes, n, dtype, activations)
         if keep:

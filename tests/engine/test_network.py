@@ -61,6 +61,20 @@ def test_same_seed_trains_to_the_same_weights_bit_for_bit():
     assert nets[0].layers[0].params.tobytes() == nets[1].layers[0].params.tobytes()
 
 
+def test_release_lets_go_of_buffers_and_changes_no_result():
+    X, Y = _data()
+    kept, released = Network([2, 4, 2, 1], seed=7), Network([2, 4, 2, 1], seed=7)
+    grid = features.grid(20)
+    for net in (kept, released):
+        net.train_epoch(X, Y, batch_size=10)
+        net.evaluate(grid)
+    released.release()
+    for net in (kept, released):
+        net.train_epoch(X, Y, batch_size=10)
+    assert kept.parameters.values.tobytes() == released.parameters.values.tobytes()
+    assert np.array_equal(kept.evaluate(grid)[-1], released.evaluate(grid)[-1])
+
+
 def test_forward_keeps_each_neurons_outputs_for_the_batch():
     X, _ = _data(n=7)
     net = Network([2, 3, 1], seed=1)
