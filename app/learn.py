@@ -1,4 +1,5 @@
-"""`GET /learn`: the essay, backpropagation told in short chapters, each with live networks.
+"""The essay at /learn (app/routes/learn.py): backpropagation told in short chapters, each with
+live networks.
 
 Every figure is an iframe of `/embed` whose hash configures it for its chapter's point (the same
 hash keys a blogger uses, README's Embedding), and under it the snippet that embeds it anywhere.
@@ -6,11 +7,6 @@ hash keys a blogger uses, README's Embedding), and under it the snippet that emb
 
 import html
 from dataclasses import dataclass
-from pathlib import Path
-
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
-from fastapi.templating import Jinja2Templates
 
 from engine.features import FEATURES
 
@@ -133,17 +129,3 @@ FIGURES = {
         "inputs x, y; hidden layers of 6, 4 neurons; 1 output neuron",
     ),
 }
-
-
-def router(root: Path) -> APIRouter:
-    """The essay's page, from templates/learn.html."""
-    routes = APIRouter()
-    templates = Jinja2Templates(directory=root / "templates")
-
-    @routes.get("/learn", response_class=HTMLResponse, include_in_schema=False)
-    def learn(request: Request) -> HTMLResponse:
-        """Backpropagation as a story, in short chapters, every figure a live network."""
-        base = str(request.base_url).rstrip("/")
-        return templates.TemplateResponse(request, "learn.html", {"figures": FIGURES, "base": base})
-
-    return routes

@@ -11,7 +11,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Frame, Page
 
 from app.learn import FIGURES
-from tests.browser.pages import Tab, new_tab
+from tests.browser.pages import Tab, new_tab, screenshot
 
 EPOCH = "Number(document.querySelector('#epoch').textContent.replace(/,/g, ''))"
 
@@ -107,5 +107,5 @@ def test_the_essay_reads_on_a_desktop_and_a_phone_with_a_screen_reader(
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     violations = Axe().run(page).response["violations"]
     assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations] == []
-    page.screenshot(path=f"screenshots/learn-{width}x{height}.png")
+    screenshot(page, f"learn-{width}x{height}")
     page.context.close()

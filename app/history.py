@@ -1,0 +1,16 @@
+"""The loss chart a session keeps: one point per epoch charted, thinned past HISTORY_LIMIT."""
+
+HISTORY_LIMIT = 600  # loss-chart points a session keeps (past it, every other one goes)
+
+Point = tuple[int, float | None, float | None]  # epoch, train loss, test loss
+
+
+def charted(history: list[Point], point: Point) -> list[Point]:
+    """`history` with `point` (replacing the last when it is of the same epoch), thinned evenly."""
+    if history and history[-1][0] == point[0]:
+        history[-1] = point
+    else:
+        history.append(point)
+    if len(history) > HISTORY_LIMIT:
+        return history[::2]
+    return history
