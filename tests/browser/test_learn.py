@@ -70,6 +70,8 @@ def test_the_essay_loads_without_errors_and_its_embeds_open_no_socket_until_play
 
 @pytest.mark.parametrize("name", list(FIGURES))
 def test_each_figure_starts_as_its_text_says_and_trains_when_played(tab: Tab, name: str):
+    sockets: list[str] = []
+    tab.page.on("websocket", lambda socket: sockets.append(socket.url))
     page = _open(tab)
     frame = _figure(page, name)
     described = frame.get_attribute("#net", "aria-label") or ""
@@ -78,6 +80,7 @@ def test_each_figure_starts_as_its_text_says_and_trains_when_played(tab: Tab, na
     frame.click("#play")
     frame.wait_for_function(f"{EPOCH} > 2")
     frame.click("#play")
+    assert len(sockets) == 1  # the figure played, and no other opened a socket
     assert tab.errors == []
 
 
