@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 from app import data as session_data
 from app import jsontext, restore, wire
 from app.config import Config, InputError
-from app.history import Point, charted
+from app.history import Point, chart_value, charted
 from app.pace import Pace
 from app.quality import quality
 from app.settings import Settings
@@ -158,7 +158,8 @@ class Playground:
         self.metrics = self._measure()
         if self.metrics["train_loss"] is None and len(self.data.X_train):  # not just no points
             self.diverged, self.playing = True, False
-        point = (self.net.epoch, self.metrics["train_loss"], self.metrics["test_loss"])
+        m = self.metrics
+        point = (self.net.epoch, chart_value(m["train_loss"]), chart_value(m["test_loss"]))
         self.history = charted(self.history, point)
 
     def _measure(self) -> dict[str, Any]:
