@@ -17,7 +17,7 @@ from app import data as session_data
 from app import jsontext, restore, wire
 from app.best import Best
 from app.config import Config, InputError
-from app.history import Point, charted
+from app.history import Point, chart_value, charted
 from app.pace import Pace
 from app.quality import quality
 from app.settings import Settings
@@ -163,7 +163,8 @@ class Playground:
         self.metrics = self._measure()
         if self.metrics["train_loss"] is None and len(self.data.X_train):  # not just no points
             self.diverged, self.playing = True, False
-        point = (self.net.epoch, self.metrics["train_loss"], self.metrics["test_loss"])
+        m = self.metrics
+        point = (self.net.epoch, chart_value(m["train_loss"]), chart_value(m["test_loss"]))
         self.history = charted(self.history, point)
 
     def _measure(self) -> dict[str, Any]:

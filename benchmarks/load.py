@@ -1,33 +1,37 @@
-"""How the server holds up: frames and epochs per second, ping round trips, frame size, memory.
+"""How the server holds up: frames and epochs per second, ping and change round trips, frame
+size, memory and CPU at rest (issue #17: a post that goes viral).
 
 It starts the server itself as `make run` does, `python -m app.serve --workers 2` (uvicorn
 workers with a socket each, see app/serve.py) on 127.0.0.1 and a free port
 (OPENBLAS_NUM_THREADS=1, LERNMI_MAX_SESSIONS and LERNMI_CONNECTIONS_PER_ADDRESS raised), and
-drives it over its WebSocket as a page would: every client reads every message, text and
-binary, decodes each frame with `app.frames.decode` and acks it at once (the server sends no
-further frame until then). The clients offer permessage-deflate, as browsers do. Four scenarios:
+drives it over its WebSocket as a page would: every client connects with `?maps=local` (it
+computes the maps itself, as the page does; `--maps server` asks for them, as the Python client
+does), reads every message, text and binary, reads each frame's header and acks it at once (the
+server sends no further frame until then). The clients stand in for browsers elsewhere: they
+leave the blocks deflated, so they take as little of the server's CPU as they can. Scenarios:
 
 0. control: one paused session, default network, sends a `ping` and waits for its pong, then a
    `config` change (the learning rate, which keeps the network) and waits for the frame that
-   follows it, one at a time (100 of each; 30 with --quick), 50 ms apart (as a person's
-   changes come: after the last frame's 1/max_fps interval, so the frame rate cap does not
-   count): the round trips' p50 and p99. A change's answer is three messages (state,
-   snapshot, frame), so this is where a socket without TCP_NODELAY waits for the client's
-   delayed ACK (Nagle);
+   follows it, one at a time (100 of each; 30 with --quick), 50 ms apart: the round trips'
+   p50 and p99. A change's answer is three messages (state, snapshot, frame), so this is where a
+   socket without TCP_NODELAY waits for the client's delayed ACK (Nagle);
 1. one session, default network, speed "max": frames/s and epochs/s;
-2. N concurrent sessions (50; 10 with --quick), default network, 1 epoch per frame, each sending
-   a `ping` every second: per-session frames/s (median, 5th percentile, minimum), epochs/s,
-   ping round trip (p50, p99 over every ping, from send to its pong) and bytes per frame (median
-   of the binary messages' lengths);
-3. memory: the workers' peak RSS (VmHWM) after scenarios 1 and 2; then, on a fresh server, the
-   workers' VmRSS before and after 100 idle sessions (connected, never playing), a few warm-up
-   sessions held open first so one-time costs are not charged to them: (after − before) / 100.
+2. N concurrent sessions (200; 10 with --quick; --sessions N), default network, 1 epoch per
+   frame, each sending a `ping` every second and a learning-rate change every 5 s: per-session
+   frames/s (median, 5th percentile, minimum), epochs/s, ping round trip (p50, p99 over every
+   ping, from send to its pong), change round trip (from the change to the first frame of the
+   state it made), bytes per frame (median), and per worker: sessions, frames/s and CPU;
+3. memory and CPU at rest: the workers' peak RSS (VmHWM) after scenarios 1 and 2; then, on a
+   fresh server, the workers' VmRSS before and after 1,000 idle sessions (100 with --quick;
+   --idle N; connected, never playing), a few warm-up sessions held open first so one-time
+   costs are not charged to them: (after − before) / N; and the workers' CPU over 5 s while
+   they all stay open.
 
 Each session's first second of play is a warm-up, not counted. Figures are printed beside their
 targets; a missed target is reported, not an error. The exit code is 0 when the benchmark ran,
 1 when the server could not start or a client failed. KB and MB are 2¹⁰ and 2²⁰ bytes.
 
-Run it from the project root (about a minute; --quick, under 30 s, is a smoke test;
+Run it from the project root (about two minutes; --quick, under 30 s, is a smoke test;
 --control runs scenario 0 alone):
 
     OPENBLAS_NUM_THREADS=1 .venv/bin/python -m benchmarks.load
@@ -45,6 +49,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from websockets.exceptions import WebSocketException
@@ -68,7 +73,7 @@ from benchmarks.tables import table
 def run_control(plan: Plan, directory: Path) -> None:
     with running_server(directory, "control") as server:
         print(f"\nrunning: {plan.control_rounds} pings and changes …", flush=True)
-        result = asyncio.run(control(server.url, plan.control_rounds))
+        result = asyncio.run(control(server, plan))
     padded = [row + [""] * (5 - len(row)) for row in control_rows(result)]
     print()
     print(table(["scenario", "figure", "value", "target", "result"], padded, right=(2,)))
@@ -78,27 +83,27 @@ def run(plan: Plan, directory: Path) -> None:
     usages: list[Usage] = []
     with running_server(directory, "load") as server:
         print(f"\nrunning: {plan.control_rounds} pings and changes …", flush=True)
-        control_result = asyncio.run(control(server.url, plan.control_rounds))
+        control_result = asyncio.run(control(server, plan))
         print(f"running: 1 session at max for {plan.solo_s:g} s …", flush=True)
         with cpu_usage(server, usages):
-            solo_result = asyncio.run(solo(server.url, plan))
+            solo_result = asyncio.run(solo(server, plan))
         print(f"running: {plan.load_sessions} sessions for {plan.load_s:g} s …", flush=True)
         with cpu_usage(server, usages):
             load_result = asyncio.run(load(server, plan))
         peak_kb = {pid: status_kb(pid, "VmHWM") for pid in server.workers}
     print(f"running: {plan.idle_sessions} idle sessions on a fresh server …", flush=True)
     with running_server(directory, "idle") as server:
-        idle_result = asyncio.run(idle(server, plan.idle_sessions))
+        idle_result = asyncio.run(idle(server, plan))
     rows = [
         *control_rows(control_result),
         *solo_rows(solo_result, usages[0]),
-        *load_rows(load_result.played, usages[1]),
+        *load_rows(load_result.played, usages[1], plan.maps),
         *memory_rows(peak_kb, idle_result, plan.idle_sessions),
     ]
     print()
     padded = [row + [""] * (5 - len(row)) for row in rows]
     print(table(["scenario", "figure", "value", "target", "result"], padded, right=(2,)))
-    print_by_worker(load_result)
+    print_by_worker(load_result, usages[1])
     print_idle(idle_result)
 
 
@@ -120,12 +125,25 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--control", action="store_true", help="only scenario 0: ping and config round trips"
     )
+    parser.add_argument(
+        "--maps",
+        choices=("local", "server"),
+        default="local",
+        help="local: the clients compute the maps, as the page does (the default); server: the"
+        " frames carry them, as for the Python client",
+    )
+    parser.add_argument("--sessions", type=int, help="scenario 2's playing sessions")
+    parser.add_argument("--idle", type=int, help="scenario 3's idle sessions")
     return parser.parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    plan = QUICK if args.quick else FULL
+    plan = replace(QUICK if args.quick else FULL, maps=args.maps)
+    if args.sessions:
+        plan = replace(plan, load_sessions=args.sessions)
+    if args.idle:
+        plan = replace(plan, idle_sessions=args.idle)
     started = time.perf_counter()
     print_environment(plan)
     with tempfile.TemporaryDirectory(prefix="lernmi-load-") as directory:

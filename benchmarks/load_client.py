@@ -45,6 +45,10 @@ class Client:
         self.first_frame = asyncio.Event()
         self.arrived = {"frame": asyncio.Event(), "pong": asyncio.Event()}  # set as each comes
         self.closing = False
+        # A config change's round trip: sent when, the state it made, and each one's seconds.
+        self.change_sent: float | None = None
+        self.change_state: int | None = None
+        self.changes: list[float] = []
         self.reader = asyncio.create_task(self._read())
 
     async def _read(self) -> None:
@@ -65,8 +69,11 @@ class Client:
 
     async def _on_frame(self, message: bytes) -> None:
         now = time.perf_counter()
-        header, _ = frames.decode(message)
+        header = frames.header(message)  # the blocks are the page's to inflate, not the server's
         self.frames.append(Seen(now, int(header["epoch"]), len(message)))
+        if self.change_state is not None and header["state_id"] >= self.change_state:
+            self.changes.append(now - (self.change_sent or now))
+            self.change_sent = self.change_state = None
         self.first_frame.set()
         self.arrived["frame"].set()
         if self.ack and not self.closing:
@@ -79,6 +86,8 @@ class Client:
         self.texts[kind] = self.texts.get(kind, 0) + 1
         if kind == "error":
             raise ClientError(f"the server answered with an error: {data}")
+        if kind == "state" and self.change_sent is not None and self.change_state is None:
+            self.change_state = int(data["state_id"])
         if kind == "pong":
             sent = self.pings.pop(data["id"], None)
             if sent is not None:
@@ -92,6 +101,11 @@ class Client:
         number = next(self.ping_ids)
         self.pings[number] = time.perf_counter()
         await self.send({"type": "ping", "id": number})
+
+    async def change(self, changes: dict[str, Any]) -> None:
+        """A config change, timed until the first frame of the state it makes."""
+        self.change_sent, self.change_state = time.perf_counter(), None
+        await self.send({"type": "config", "changes": changes})
 
     async def next(self, kind: str) -> None:
         """Until the next message of `kind` ("frame" or "pong") arrives, raising at once if the

@@ -12,8 +12,10 @@ from benchmarks.load_server import WORKERS, Server, cpu_seconds, socket_count, s
 
 WARMUP_S = 1.0  # each session's first second of play is not counted
 PING_INTERVAL_S = 1.0
+CHANGE_EVERY = 5  # pings: each playing session makes a config change every 5 s, between pings
 DRAIN_S = 2.0  # after a run, how long outstanding pongs may still come
 SETTLE_S = 1.0  # pause before reading RSS
+IDLE_CPU_S = 5.0  # how long the idle sessions' CPU use is watched
 MAX_WARMUP_SESSIONS = 12  # idle scenario: open until every worker holds one, at most this many
 KB = 1024
 MB = 1024 * 1024
@@ -29,9 +31,13 @@ class Plan:
     load_sessions: int
     load_s: float  # scenario 2's run, warm-up included
     idle_sessions: int
+    maps: str = "local"  # who computes the maps: "local" (the client, as the page does) or "server"
+
+    def url(self, server: Server) -> str:
+        return f"{server.url}?maps={self.maps}"
 
 
-FULL = Plan(control_rounds=100, solo_s=10.0, load_sessions=50, load_s=20.0, idle_sessions=100)
+FULL = Plan(control_rounds=100, solo_s=10.0, load_sessions=200, load_s=20.0, idle_sessions=1000)
 QUICK = Plan(control_rounds=30, solo_s=3.0, load_sessions=10, load_s=5.0, idle_sessions=100)
 
 
@@ -44,11 +50,11 @@ class Controlled:
     changes_ms: list[float]
 
 
-async def control(url: str, rounds: int) -> Controlled:
-    client = await open_client(url, ack=True)
+async def control(server: Server, plan: Plan) -> Controlled:
+    client = await open_client(plan.url(server), ack=True)
     changes = []
     try:
-        for n in range(rounds):
+        for n in range(plan.control_rounds):
             await client.wait_until(time.perf_counter() + CONTROL_GAP_S)
             client.arrived["pong"].clear()
             await client.ping()
@@ -74,6 +80,7 @@ class Played:
     round_trips_ms: list[float]
     pings_sent: int
     sizes: list[int]
+    changes_ms: list[float]  # each config change to the first frame of its state
 
 
 async def play(client: Client, speed: int | str, duration: float, pings: bool) -> Played:
@@ -87,7 +94,12 @@ async def play(client: Client, speed: int | str, duration: float, pings: bool) -
     while pings and time.perf_counter() < end:
         await client.ping()
         sent += 1
-        await client.wait_until(min(count_from + sent * PING_INTERVAL_S, end))
+        tick = count_from + sent * PING_INTERVAL_S
+        await client.wait_until(min(tick - PING_INTERVAL_S / 2, end))
+        if sent % CHANGE_EVERY == 1 and time.perf_counter() < end and client.change_sent is None:
+            # A person's change between pings: the learning rate, which keeps the network.
+            await client.change({"learning_rate": 0.01 if sent % 2 else 0.03})
+        await client.wait_until(min(tick, end))
     await client.wait_until(end)
     await client.send({"type": "pause"})
     drain_until = end + DRAIN_S
@@ -107,6 +119,7 @@ def summarize(client: Client, count_from: float, end: float, pings_sent: int) ->
         round_trips_ms=[rtt * 1000.0 for rtt in client.round_trips],
         pings_sent=pings_sent,
         sizes=[f.size for f in counted],
+        changes_ms=[change * 1000.0 for change in client.changes],
     )
 
 
@@ -115,26 +128,30 @@ class Usage:
     """CPU seconds used over a scenario's wall time, by the server's workers and by the clients."""
 
     wall_s: float
-    server_cpu_s: float
+    by_worker: dict[int, float]  # CPU seconds of each worker
     client_cpu_s: float
+
+    @property
+    def server_cpu_s(self) -> float:
+        return sum(self.by_worker.values())
 
 
 @contextmanager
 def cpu_usage(server: Server, into: list[Usage]) -> Iterator[None]:
     wall, client = time.perf_counter(), time.process_time()
-    workers = sum(cpu_seconds(pid) for pid in server.workers)
+    workers = {pid: cpu_seconds(pid) for pid in server.workers}
     yield
     into.append(
         Usage(
             time.perf_counter() - wall,
-            sum(cpu_seconds(pid) for pid in server.workers) - workers,
+            {pid: cpu_seconds(pid) - workers[pid] for pid in server.workers},
             time.process_time() - client,
         )
     )
 
 
-async def solo(url: str, plan: Plan) -> Played:
-    client = await open_client(url, ack=True)
+async def solo(server: Server, plan: Plan) -> Played:
+    client = await open_client(plan.url(server), ack=True)
     try:
         return await play(client, "max", plan.solo_s, pings=True)
     finally:
@@ -150,7 +167,7 @@ class Loaded:
 
 
 async def load(server: Server, plan: Plan) -> Loaded:
-    clients = await open_clients(server.url, plan.load_sessions, ack=True)
+    clients = await open_clients(plan.url(server), plan.load_sessions, ack=True)
     try:
         workers = workers_of(server, [c.ws.local_address[1] for c in clients])
         played = await asyncio.gather(*(play(c, 1, plan.load_s, True) for c in clients))
@@ -169,13 +186,14 @@ class Idle:
     rss_after: dict[int, int]
     sockets_before: dict[int, int]
     sockets_after: dict[int, int]
+    cpu: Usage  # while the idle sessions stayed open, after they settled
 
     def per_session_mb(self, sessions: int) -> float:
         grown = sum(self.rss_after.values()) - sum(self.rss_before.values())
         return grown * KB / sessions / MB
 
 
-async def warm_up_workers(server: Server) -> list[Client]:
+async def warm_up_workers(server: Server, plan: Plan) -> list[Client]:
     """Open sessions, a few at once, until every worker holds one (the kernel picks the worker;
     one at a time, they tend to land on the same one)."""
     base = {pid: socket_count(pid) for pid in server.workers}
@@ -183,22 +201,25 @@ async def warm_up_workers(server: Server) -> list[Client]:
     while len(clients) < MAX_WARMUP_SESSIONS:
         if all(socket_count(pid) > base[pid] for pid in server.workers):
             break
-        clients += await open_clients(server.url, WORKERS, ack=False)
+        clients += await open_clients(plan.url(server), WORKERS, ack=False)
     return clients
 
 
-async def idle(server: Server, sessions: int) -> Idle:
+async def idle(server: Server, plan: Plan) -> Idle:
     sockets_base = {pid: socket_count(pid) for pid in server.workers}
-    warm = await warm_up_workers(server)
+    warm = await warm_up_workers(server, plan)
     try:
         await asyncio.sleep(SETTLE_S)
         rss_before = {pid: status_kb(pid, "VmRSS") for pid in server.workers}
         sockets_before = {pid: socket_count(pid) for pid in server.workers}
-        clients = await open_clients(server.url, sessions, ack=False)
+        clients = await open_clients(plan.url(server), plan.idle_sessions, ack=False)
         try:
             await asyncio.sleep(SETTLE_S)
             rss_after = {pid: status_kb(pid, "VmRSS") for pid in server.workers}
             sockets_after = {pid: socket_count(pid) for pid in server.workers}
+            usage: list[Usage] = []
+            with cpu_usage(server, usage):
+                await asyncio.sleep(IDLE_CPU_S)
             for client in clients:
                 await client.wait_until(time.perf_counter())  # none failed meanwhile
         finally:
@@ -206,4 +227,4 @@ async def idle(server: Server, sessions: int) -> Idle:
     finally:
         await close_clients(warm)
     warmed = {pid: sockets_before[pid] - sockets_base[pid] for pid in server.workers}
-    return Idle(warmed, rss_before, rss_after, sockets_before, sockets_after)
+    return Idle(warmed, rss_before, rss_after, sockets_before, sockets_after, usage[0])

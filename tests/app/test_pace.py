@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from app.history import HISTORY_LIMIT, Point, charted
+from app.history import HISTORY_LIMIT, Point, chart_value, charted
 from app.pace import Pace
 
 
@@ -47,3 +47,9 @@ def test_the_chart_keeps_one_point_per_epoch_and_thins_evenly_past_its_limit():
     full: list[Point] = [(k, 0.1, 0.1) for k in range(HISTORY_LIMIT)]
     thinned = charted(full, (HISTORY_LIMIT, 0.1, 0.1))
     assert [p[0] for p in thinned] == list(range(0, HISTORY_LIMIT + 1, 2))
+
+
+def test_the_chart_keeps_four_significant_digits_of_each_loss():
+    assert chart_value(0.123456789) == 0.1235
+    assert chart_value(1.5e-7) == 1.5e-7
+    assert chart_value(None) is None
