@@ -41,6 +41,23 @@ function download(blob, name) {
   setTimeout(() => URL.revokeObjectURL(link.href), 1000);
 }
 
+// Our keys that ask the embed to show more (static/js/figure.js), with what each shows.
+export const SHOW_CHOICES = [
+  ["chart", "The loss chart and Restore best"],
+  ["explain", "Explain"],
+  ["sliders", "A slider per weight and bias (networks of up to 12)"],
+];
+
+/** Checkboxes named `value`, each labelled. */
+function checkboxes(choices) {
+  return choices.map(([key, text]) => {
+    const label = document.createElement("label");
+    const box = Object.assign(document.createElement("input"), { type: "checkbox", value: key });
+    label.append(box, ` ${text}`);
+    return label;
+  });
+}
+
 export class Share {
   /** $: getElementById; send(message); get(): {state, ui}. */
   constructor($, { send, get }) {
@@ -56,15 +73,9 @@ export class Share {
     $("share_close").addEventListener("click", () => $("share").close());
     $("copy_link").addEventListener("click", () => this.copy($("share_url"), "copy_link_status"));
     $("copy_embed").addEventListener("click", () => this.copy($("embed_code"), "copy_embed_status"));
-    $("embed_hide").replaceChildren(
-      ...HIDE_CHOICES.map(([key, text]) => {
-        const label = document.createElement("label");
-        const box = Object.assign(document.createElement("input"), { type: "checkbox", value: key });
-        label.append(box, ` ${text}`);
-        return label;
-      }),
-    );
-    for (const id of ["embed_hide", "embed_width", "embed_height", "embed_page"]) {
+    $("embed_hide").replaceChildren(...checkboxes(HIDE_CHOICES));
+    $("embed_show").replaceChildren(...checkboxes(SHOW_CHOICES));
+    for (const id of ["embed_show", "embed_hide", "embed_width", "embed_height", "embed_page"]) {
       $(id).addEventListener("change", () => this.showEmbed());
     }
     $("export_model").addEventListener("click", () => this.exportModel());
@@ -87,10 +98,11 @@ export class Share {
     const { state, ui } = this.get();
     const $ = this.$;
     const hide = [...$("embed_hide").querySelectorAll("input:checked")].map((box) => box.value);
+    const show = [...$("embed_show").querySelectorAll("input:checked")].map((box) => box.value);
     const width = Math.max(300, Math.min(1600, Number($("embed_width").value) || 700));
     const height = Math.max(200, Math.min(1200, Number($("embed_height").value) || 450));
     const page = $("embed_page").value;
-    const hash = embedHash(state.config, ui, hide);
+    const hash = embedHash(state.config, { ...ui, ...Object.fromEntries(show.map((key) => [key, true])) }, hide);
     $("embed_code").value = embedCode(location.origin, page, hash, width, height);
     clearTimeout(this.previewTimer);
     this.previewTimer = setTimeout(() => {

@@ -46,3 +46,13 @@ def test_the_chart_key_shows_the_loss_chart_and_restore_best(tab: Tab):
     page = tab.open("embed#dataset=xor&networkShape=2&seed=0.3&chart=true")
     assert page.is_visible("#chart")
     assert page.is_visible("#restore_best")
+
+
+def test_the_share_dialog_offers_the_figure_keys_for_the_embed(tab: Tab):
+    page = tab.open("#seed=0.5&dataset=xor&networkShape=2")
+    page.click("#share_button")
+    page.check("#embed_show input[value=explain]")
+    page.wait_for_function("document.querySelector('#embed_code').value.includes('explain=true')")
+    preview = page.frame_locator("#embed_preview")
+    preview.locator("#explain_button").wait_for(state="visible")
+    assert tab.errors == []

@@ -23,3 +23,14 @@ test("a slider is named by the link's input and output, or the neuron whose bias
   assert.equal(paramLabel(TWO, "1:1-2:0"), "weight neuron 1:1 → the output");
   assert.equal(paramLabel(TWO, "1:0"), "bias of neuron 1:0");
 });
+
+test("the share dialog's Show choices are figure keys, written into the embed's hash", async () => {
+  const { SHOW_CHOICES, embedHash } = await import("../../static/js/share.js");
+  assert.deepEqual(
+    SHOW_CHOICES.map(([key]) => key),
+    ["chart", "explain", "sliders"],
+  );
+  const hash = embedHash({ network_shape: [], seed: "0.1" }, { chart: true, sliders: true }, []);
+  assert.match(hash, /&chart=true&sliders=true/);
+  assert.doesNotMatch(hash, /explain=/);
+});
