@@ -37,6 +37,7 @@ from app.embed import oembed_response
 from app.jsontext import StrictJSONResponse, loads
 from app.limits import WindowLimit
 from app.metrics import Metrics
+from app.registry import registry
 from app.settings import Settings
 from app.store import SessionStore
 from engine import Network
@@ -254,10 +255,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "train": points.train,
         }
 
+    page_registry = registry(settings)
+
     def page(request: Request, embed: bool) -> HTMLResponse:
         base = str(request.base_url).rstrip("/")
         discovery = f"{base}/oembed?" + urlencode({"url": str(request.url), "format": "json"})
-        context = {"embed": embed, "oembed": discovery, "full": f"{base}/"}
+        context = {
+            "embed": embed,
+            "oembed": discovery,
+            "full": f"{base}/",
+            "registry": page_registry,
+        }
         return templates.TemplateResponse(request, "index.html", context)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)

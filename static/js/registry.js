@@ -1,0 +1,37 @@
+// The server's registries (app/registry.py), sent once with the page as JSON: every input
+// feature (name, label, formula, thumbnail range), every activation (formula, derivative text,
+// where it may be used) and every configuration field's range and default. The page builds its
+// feature buttons, labels, URL hash, thumbnails and Explain's texts from them, and nothing else.
+
+import { compile } from "./formula.js";
+
+/** The registry `raw` (the JSON the server sent) with its formulas compiled: features[name].fn
+ * is f(x, y), activations[name].fn is f(z). */
+export function makeRegistry(raw) {
+  const features = Object.fromEntries(
+    raw.features.map((f) => {
+      const formula = compile(f.formula, ["x", "y"]);
+      return [f.name, { ...f, fn: (x, y) => formula([x, y]) }];
+    }),
+  );
+  const activations = Object.fromEntries(
+    raw.activations.map((a) => {
+      const formula = compile(a.formula, ["z"]);
+      return [a.name, { ...a, fn: (z) => formula([z]) }];
+    }),
+  );
+  return {
+    raw,
+    features,
+    activations,
+    featureNames: raw.features.map((f) => f.name), // the engine's input order
+    hashFeatures: raw.hash_features, // the order a link writes them in
+    fields: raw.fields,
+    label: (name) => features[name]?.label ?? name,
+  };
+}
+
+/** The registry the page was served with (templates/index.html). */
+export function pageRegistry(doc = document) {
+  return makeRegistry(JSON.parse(doc.getElementById("registry").textContent));
+}
