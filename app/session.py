@@ -456,12 +456,13 @@ class Session:
         with np.errstate(over="ignore", invalid="ignore"):
             self._record()
 
-    def frame(self, record: bool = True) -> bytes:
-        """The next frame; `record=False` when record() has just been called."""
+    def frame(self, record: bool = True, maps: bool = True) -> bytes:
+        """The next frame; `record=False` when record() has just been called; `maps=False` for a
+        client that computes the maps itself."""
         if record:
             self.record()
         self.frame_number += 1
-        return wire.frame(self)
+        return wire.frame(self, maps)
 
     def grid(self, density: int) -> NDArray[Any]:
         """The features of the density × density heatmap grid, computed once per network."""

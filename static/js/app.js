@@ -11,6 +11,7 @@ import { Editor } from "./editor.js";
 import { Explainer } from "./explainer.js";
 import { installHooks } from "./hooks.js";
 import { NetworkView } from "./network.js";
+import { MapMaker } from "./maps.js";
 import { drawAxes, drawOutput, showNumbers } from "./output.js";
 import { pageRegistry } from "./registry.js";
 import { Share } from "./share.js";
@@ -41,6 +42,7 @@ const { parse: parseHash, serialize: serializeHash } = hashCodec(registry);
 // and the frame last acked. A welcome starts it anew: another connection numbers its own.
 const store = { state: null, frame: null, drawn: null, dirty: false, acked: null };
 const network = new NetworkView($("net"), registry, !document.body.classList.contains("embed"));
+const maps = new MapMaker(registry);
 const view = {
   ui: { showTestData: false, discretize: false, sensitivity: false },
   hidden: [],
@@ -79,7 +81,8 @@ function tell(text) {
   $("message").hidden = !text;
 }
 
-const socketUrl = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws`;
+// maps=local: the page computes the maps from the weights (maps.js); its frames carry none.
+const socketUrl = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws?maps=local`;
 // A tab keeps its session's token and snapshot in sessionStorage: a reload gets the session back
 // (or restores it from the snapshot), and every tab has a session of its own. A frame (an embed,
 // the share dialog's preview) keeps them in memory, so embeds never share a session.
@@ -195,6 +198,7 @@ function loop() {
     // A frame built just before a change can arrive just after its state: acked, never drawn.
     if (store.frame.header.state_id === store.state.state_id) {
       const start = performance.now();
+      if (!store.frame.arrays.output_maps) maps.fill(store.frame, store.state);
       view.explained = explainer.active ? explainer.index : null;
       drawOutput($("heatmap"), store.frame, store.state, view);
       controls.place();

@@ -13,11 +13,31 @@ const FUNCTIONS = {
   min: [Math.min, 2],
 };
 const TOKEN = /\s*(?:(\d+(?:\.\d*)?(?:e[+-]?\d+)?)|([A-Za-z_]\w*)|(\S))/g;
-const OPERATORS = {
-  "+": (a, b) => (v) => a(v) + b(v),
-  "-": (a, b) => (v) => a(v) - b(v),
-  "*": (a, b) => (v) => a(v) * b(v),
-  "/": (a, b) => (v) => a(v) / b(v),
+const ARITHMETIC = {
+  "+": (a, b) => a + b,
+  "-": (a, b) => a - b,
+  "*": (a, b) => a * b,
+  "/": (a, b) => a / b,
+};
+
+// What a parsed formula becomes: one closure per node, over a scalar per variable
+// (`v[i]`), or over arrays of n values (one loop per node: a map's thousands of points).
+const SCALAR = {
+  number: (value) => () => value,
+  variable: (i) => (v) => v[i],
+  unary: (fn, a) => (v) => fn(a(v)),
+  binary: (fn, a, b) => (v) => fn(a(v), b(v)),
+};
+const ARRAY = {
+  number: (value) => (v, n) => new Float64Array(n).fill(value),
+  variable: (i) => (v, n) => Float64Array.from(v[i].subarray(0, n)),
+  unary: (fn, a) => (v, n) => a(v, n).map(fn),
+  binary: (fn, a, b) => (v, n) => {
+    const x = a(v, n);
+    const y = b(v, n);
+    for (let p = 0; p < n; p++) x[p] = fn(x[p], y[p]);
+    return x;
+  },
 };
 
 function tokens(text) {
@@ -27,6 +47,16 @@ function tokens(text) {
 /** The formula `text` over `variables` (["x", "y"]) as a function of an array of their values in
  * that order; throws an Error naming what is wrong. */
 export function compile(text, variables) {
+  return build(text, variables, SCALAR);
+}
+
+/** The formula as a function of (arrays, n): one array of at least n values per variable, in
+ * order; it returns a new Float64Array of the n results. */
+export function compileArrays(text, variables) {
+  return build(text, variables, ARRAY);
+}
+
+function build(text, variables, make) {
   const list = tokens(text);
   let at = 0;
   const fail = (what) => new Error(`formula ${JSON.stringify(text)}: ${what}`);
@@ -41,19 +71,18 @@ export function compile(text, variables) {
   };
   const sum = () => {
     let node = product();
-    while (peek() === "+" || peek() === "-") node = OPERATORS[take().text](node, product());
+    while (peek() === "+" || peek() === "-") node = make.binary(ARITHMETIC[take().text], node, product());
     return node;
   };
   const product = () => {
     let node = unary();
-    while (peek() === "*" || peek() === "/") node = OPERATORS[take().text](node, unary());
+    while (peek() === "*" || peek() === "/") node = make.binary(ARITHMETIC[take().text], node, unary());
     return node;
   };
   const unary = () => {
     if (peek() !== "-") return atom();
     take();
-    const inner = unary();
-    return (v) => -inner(v);
+    return make.unary((a) => -a, unary());
   };
   const atom = () => {
     const token = take();
@@ -62,12 +91,9 @@ export function compile(text, variables) {
       take(")");
       return inner;
     }
-    if (token.number !== undefined) {
-      const value = Number(token.number);
-      return () => value;
-    }
+    if (token.number !== undefined) return make.number(Number(token.number));
     const index = variables.indexOf(token.text);
-    if (index >= 0) return (v) => v[index];
+    if (index >= 0) return make.variable(index);
     if (!(token.name in FUNCTIONS)) throw fail(`unknown name ${token.text}`);
     return call(token.name);
   };
@@ -81,12 +107,7 @@ export function compile(text, variables) {
     }
     take(")");
     if (args.length !== arity) throw fail(`${name} takes ${arity} argument(s), not ${args.length}`);
-    if (arity === 1) {
-      const [a] = args;
-      return (v) => fn(a(v));
-    }
-    const [a, b] = args;
-    return (v) => fn(a(v), b(v));
+    return arity === 1 ? make.unary(fn, args[0]) : make.binary(fn, args[0], args[1]);
   };
   const whole = sum();
   if (at < list.length) throw fail(`unexpected ${peek()}`);

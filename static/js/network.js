@@ -234,7 +234,7 @@ export class NetworkView {
     hidden.forEach((id, k) => this.drawBox(atlas, k, id));
     const outputs = network.layers.at(-1).neurons;
     const sample = sampler(frame.arrays.output_maps, frame.shapes.output_maps);
-    const outAtlas = paintAtlas(this.atlases.output, outputs.length, sample, frame.header.blocks.at(-1).range);
+    const outAtlas = paintAtlas(this.atlases.output, outputs.length, sample, frame.ranges.output_maps);
     outputs.forEach((id, k) => this.drawBox(outAtlas, k, id));
   }
 

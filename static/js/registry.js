@@ -3,21 +3,22 @@
 // where it may be used) and every configuration field's range and default. The page builds its
 // feature buttons, labels, URL hash, thumbnails and Explain's texts from them, and nothing else.
 
-import { compile } from "./formula.js";
+import { compile, compileArrays } from "./formula.js";
 
 /** The registry `raw` (the JSON the server sent) with its formulas compiled: features[name].fn
- * is f(x, y), activations[name].fn is f(z). */
+ * is f(x, y), activations[name].fn is f(z); each one's `overArrays` takes arrays of n values
+ * ([xs, ys] or [zs], n) and returns a Float64Array of the n results. */
 export function makeRegistry(raw) {
   const features = Object.fromEntries(
     raw.features.map((f) => {
       const formula = compile(f.formula, ["x", "y"]);
-      return [f.name, { ...f, fn: (x, y) => formula([x, y]) }];
+      return [f.name, { ...f, fn: (x, y) => formula([x, y]), overArrays: compileArrays(f.formula, ["x", "y"]) }];
     }),
   );
   const activations = Object.fromEntries(
     raw.activations.map((a) => {
       const formula = compile(a.formula, ["z"]);
-      return [a.name, { ...a, fn: (z) => formula([z]) }];
+      return [a.name, { ...a, fn: (z) => formula([z]), overArrays: compileArrays(a.formula, ["z"]) }];
     }),
   );
   return {

@@ -1,0 +1,136 @@
+// The maps, computed in the page from a frame's weights (docs/protocol.md, "Maps in the page"):
+// every hidden neuron's output on a 20×20 grid and each output neuron's on the 100×100 grid,
+// as the server's frames would carry them: bytes on the colour scale's range. Pure: no DOM,
+// tested against the engine's Network.evaluate (tests/app/test_page_maps.py).
+
+export const NEURON_GRID = 20; // cells per side of each hidden neuron's map
+export const OUTPUT_GRID = 100; // cells per side of the output map: TF Playground's heatmap
+const DOMAIN = 6; // the grid spans [−6, 6]²
+
+/** The grid's points, row-major from the top-left corner (engine/features.py's `grid`):
+ * {x, y}, Float64Arrays of density² values. */
+export function gridPoints(density) {
+  const n = density * density;
+  const x = new Float64Array(n);
+  const y = new Float64Array(n);
+  for (let row = 0; row < density; row++) {
+    for (let col = 0; col < density; col++) {
+      x[row * density + col] = -DOMAIN + (2 * DOMAIN * col) / (density - 1);
+      y[row * density + col] = DOMAIN - (2 * DOMAIN * row) / (density - 1);
+    }
+  }
+  return { x, y };
+}
+
+/** The network's inputs at the grid's points: one Float32Array of n values per feature (the
+ * engine evaluates in float32 too). */
+export function gridInputs(registry, names, density) {
+  const { x, y } = gridPoints(density);
+  return names.map((name) => Float32Array.from(registry.features[name].overArrays([x, y], x.length)));
+}
+
+/** What evaluating `network` (a state's) needs: each layer's size, activation and, for each of
+ * its neurons, where its bias and each incoming weight (by source) sit in the frame's params. */
+export function planOf(network) {
+  const index = new Map(network.params.map((id, i) => [id, i]));
+  const position = new Map(network.inputs.map((name, i) => [name, i]));
+  const layers = network.layers.map((layer, k) => {
+    layer.neurons.forEach((id, j) => position.set(id, j));
+    const width = k === 0 ? network.inputs.length : network.layers[k - 1].neurons.length;
+    const weights = new Int32Array(layer.neurons.length * width).fill(-1);
+    return { activation: layer.activation, size: layer.neurons.length, width, weights, biases: layer.neurons.map((id) => index.get(id)) };
+  });
+  const layerOf = new Map(network.layers.flatMap((layer, k) => layer.neurons.map((id) => [id, k])));
+  for (const [id, source, dest] of network.links) {
+    const layer = layers[layerOf.get(dest)];
+    layer.weights[position.get(dest) * layer.width + position.get(source)] = index.get(id);
+  }
+  return layers;
+}
+
+/** Each layer's outputs at n points: Float32Arrays of size × n, neuron j's at [j·n, (j+1)·n).
+ * `inputs`: one array per input; `values`: the frame's params; `activations`: the registry's.
+ * A `normalized` activation (softmax) is formula(z − the layer's largest z) over the sum. */
+export function evaluate(plan, values, inputs, n, activations) {
+  let previous = inputs;
+  const outputs = [];
+  for (const layer of plan) {
+    const activation = activations[layer.activation];
+    const z = [];
+    for (let j = 0; j < layer.size; j++) {
+      const sum = new Float64Array(n).fill(values[layer.biases[j]]);
+      for (let i = 0; i < layer.width; i++) {
+        const at = layer.weights[j * layer.width + i];
+        const w = at < 0 ? 0 : values[at];
+        if (w === 0) continue;
+        const source = previous[i];
+        for (let p = 0; p < n; p++) sum[p] += w * source[p];
+      }
+      z.push(Float32Array.from(sum)); // the engine's net inputs are float32
+    }
+    const out = activation.normalized ? normalize(activation, z, n) : z.map((zj) => activation.overArrays([zj], n));
+    const flat = new Float32Array(layer.size * n);
+    out.forEach((values, j) => flat.set(values, j * n));
+    previous = out.map((_, j) => flat.subarray(j * n, (j + 1) * n));
+    outputs.push(flat);
+  }
+  return outputs;
+}
+
+function normalize(activation, z, n) {
+  const top = new Float64Array(n).fill(-Infinity);
+  for (const zj of z) for (let p = 0; p < n; p++) top[p] = Math.max(top[p], zj[p]);
+  const e = z.map((zj) => activation.overArrays([zj.map((v, p) => v - top[p])], n));
+  const total = new Float64Array(n);
+  for (const ej of e) for (let p = 0; p < n; p++) total[p] += ej[p];
+  return e.map((ej) => ej.map((v, p) => v / total[p]));
+}
+
+/** Values as bytes 0..255 on [low, high] (clamped; NaN is the middle), as app/frames.py's
+ * `quantize` writes them. */
+export function quantize(values, low, high) {
+  const bytes = new Uint8Array(values.length);
+  const scale = 255 / (high - low);
+  for (let i = 0; i < values.length; i++) {
+    const v = (values[i] - low) * scale;
+    bytes[i] = Number.isNaN(v) ? 128 : Math.max(0, Math.min(255, Math.round(v)));
+  }
+  return bytes;
+}
+
+/** The maps of frames for one page: the plan and the grids' inputs kept while the state stays. */
+export class MapMaker {
+  constructor(registry) {
+    this.registry = registry;
+    this.state = null;
+  }
+
+  /** Give `frame` (one without maps) the maps its params make, in the server's form:
+   * arrays.neuron_maps (hidden neurons × 20 × 20) and arrays.output_maps (outputs × 100 × 100)
+   * as bytes, their shapes and ranges. */
+  fill(frame, state) {
+    if (state !== this.state) {
+      const names = state.network.inputs;
+      this.plan = planOf(state.network);
+      this.small = gridInputs(this.registry, names, NEURON_GRID);
+      this.big = gridInputs(this.registry, names, OUTPUT_GRID);
+      this.state = state;
+    }
+    const { activations } = this.registry;
+    const values = frame.arrays.params;
+    const hidden = this.plan.length - 1;
+    const cells = NEURON_GRID * NEURON_GRID;
+    const small = hidden > 0 ? evaluate(this.plan.slice(0, hidden), values, this.small, cells, activations) : [];
+    const maps = new Float32Array(small.reduce((total, layer) => total + layer.length, 0));
+    small.reduce((at, layer) => (maps.set(layer, at), at + layer.length), 0);
+    const outputs = evaluate(this.plan, values, this.big, OUTPUT_GRID * OUTPUT_GRID, activations).at(-1);
+    const low = activations[this.plan.at(-1).activation].normalized ? 0 : -1; // probabilities
+    Object.assign(frame.arrays, { neuron_maps: quantize(maps, -1, 1), output_maps: quantize(outputs, low, 1) });
+    Object.assign(frame.shapes, {
+      neuron_maps: [maps.length / cells, NEURON_GRID, NEURON_GRID],
+      output_maps: [this.plan.at(-1).size, OUTPUT_GRID, OUTPUT_GRID],
+    });
+    frame.ranges = { ...frame.ranges, neuron_maps: [-1, 1], output_maps: [low, 1] };
+    return frame;
+  }
+}
