@@ -22,7 +22,8 @@ def test_a_client_computing_its_maps_gets_params_sensitivities_and_metrics_only(
         frame = first["frame"]
     assert _blocks(frame) == ["params", "sensitivities"]
     assert set(frame["arrays"]) == {"params", "sensitivities"}
-    assert "train_loss" in frame and "test_accuracy" in frame
+    assert "train_loss" in frame
+    assert "test_accuracy" in frame
 
 
 @pytest.mark.parametrize("path", ["/ws", "/ws?maps=server"])
