@@ -55,7 +55,7 @@ def frame(session: Session, maps: bool = True) -> bytes:
             "diverged": session.diverged,
             "sensitivity": session.sensitivity_kind,
         }
-        blocks = [
+        blocks: list[tuple[str, NDArray[Any], dict[str, Any]]] = [
             ("params", frames.finite32(P.values), {}),
             ("sensitivities", frames.finite32(sensitivities), {}),
         ]

@@ -1,6 +1,8 @@
 """A client that computes its own maps (/ws?maps=local, the page) gets frames without them, and
 the server evaluates no grid for it; any other client still gets every map."""
 
+from typing import Any
+
 import pytest
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
@@ -35,11 +37,14 @@ def test_any_other_client_still_gets_every_map(path):
 
 
 def test_playing_for_a_client_with_its_own_maps_evaluates_no_grid(monkeypatch):
-    grids = []
+    grids: list[int] = []
     real = Session.grid
-    monkeypatch.setattr(
-        Session, "grid", lambda s, density: grids.append(density) or real(s, density)
-    )
+
+    def counted(session: Session, density: int) -> Any:
+        grids.append(density)
+        return real(session, density)
+
+    monkeypatch.setattr(Session, "grid", counted)
     with connected(path="/ws?maps=local") as (c, _):
         c.ack()
         c.send(type="play")
