@@ -52,6 +52,13 @@ def encode(header: dict[str, Any], blocks: list[tuple[str, NDArray[Any], dict[st
     return struct.pack("<I", len(head)) + head + body
 
 
+def header(frame: bytes) -> dict[str, Any]:
+    """A frame's header alone, its blocks left deflated."""
+    (length,) = struct.unpack_from("<I", frame)
+    head: dict[str, Any] = json.loads(frame[4 : 4 + length])
+    return head
+
+
 def decode(frame: bytes) -> tuple[dict[str, Any], dict[str, NDArray[Any]]]:
     """The header and the named arrays of a frame (what a Python client does; tests use it)."""
     (length,) = struct.unpack_from("<I", frame)

@@ -23,9 +23,10 @@ from pydantic import (
 
 from app import data as session_data
 from app.config import OWN, Config, InputError, input_error, settings_of
+from app.history import HISTORY_LIMIT
 from app.protocol import COORDINATE_LIMIT, EpochsPerFrame
 from app.settings import Settings
-from app.wire import HISTORY_LIMIT, SNAPSHOT_FORMAT
+from app.wire import SNAPSHOT_FORMAT
 from engine import Network
 from engine.optimizers import OPTIMIZERS
 

@@ -16,11 +16,8 @@ import re
 import shutil
 import signal
 import socket
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from multiprocessing.connection import wait
 from pathlib import Path
 from types import FrameType
@@ -107,39 +104,6 @@ def log_config(level: str = "info") -> dict[str, Any]:
         "propagate": False,
     }
     return config
-
-
-def spawn(
-    workers: int = 1, timeout_s: float = 60.0, port: int | None = None, log: Path | None = None
-) -> tuple[subprocess.Popen[bytes], str]:
-    """Start `python -m app.serve` on loopback (on `port`, or a free one) and wait until
-    /healthz answers: the server the browser tests and the benchmarks run against. Its logs go
-    to `log` (a file), or nowhere. Stop it with SIGTERM."""
-    if port is None:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-    command = [sys.executable, "-m", "app.serve", "--workers", str(workers), "--port", str(port)]
-    if log is None:
-        server = subprocess.Popen(
-            command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-    else:
-        with log.open("wb") as output:  # the child keeps its own copy of the file
-            server = subprocess.Popen(command, cwd=ROOT, stdout=output, stderr=output)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + timeout_s
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=1):
-                return server, url
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                raise RuntimeError(
-                    f"the server did not answer on {url} within {timeout_s:g} s"
-                ) from None
-            time.sleep(0.1)
 
 
 def main(argv: list[str] | None = None) -> int:

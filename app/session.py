@@ -1,13 +1,9 @@
-"""One browser session: its config, data and network, and what each client message does to them.
+"""One browser session: what each client message does to its playground (app/playground.py).
 
 No FastAPI here: a Session turns a message into a state change and the replies to send, and
 builds frames; app/ws.py moves bytes. Every method leaves the session unchanged when it raises.
 """
 
-import asyncio
-import math
-import secrets
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,17 +12,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from app import data as session_data
-from app import jsontext, protocol, restore, wire
+from app import protocol
 from app.config import DATA_FIELDS, NETWORK_FIELDS, OWN, Config, InputError
-from app.quality import quality
-from app.settings import Settings
-from engine import Network, explain, features
-from engine.nodes import Link, Neuron
-
-
-def new_seed() -> str:
-    """A seed in TF Playground's style ("0.59704")."""
-    return f"0.{secrets.randbelow(100_000):05d}"
+from app.playground import Playground, new_seed
 
 
 @dataclass
@@ -37,70 +25,8 @@ class Reply:
     frame: bool = False
 
 
-class Session:
-    """A browser session's playground."""
-
-    def __init__(self, settings: Settings, config: Config | None = None) -> None:
-        self.settings = settings
-        self.token = secrets.token_urlsafe(18)
-        # The connection layer holds this while it trains, builds a frame or applies a message,
-        # so those never interleave (one connection at a time, and a takeover, share it).
-        self.lock = asyncio.Lock()
-        self.config = Config.checked(
-            config.model_dump() if config else {"seed": new_seed()}, settings
-        )
-        self.own: tuple[NDArray[Any], NDArray[Any]] | None = None  # the user's points and labels
-        # Which of the user's points train, when a file or a snapshot said so (else the ratio).
-        self.split: NDArray[np.bool_] | None = None
-        self.playing = False
-        self.speed: int | str = 1  # epochs per frame, or "max"
-        self.diverged = False
-        self.frame_number = 0
-        self.state_id = 0  # counts the states sent; a frame names the one it was built for
-        self.history: list[tuple[int, float | None, float | None]] = []
-        self.show_confusion = False  # frames carry the confusion matrices while the page asks
-        self.clock: Callable[[], float] = time.perf_counter  # times a "max" slice; tests inject
-        self.data = session_data.build(self.config, settings, self.own)
-        self.net = self._new_network(self.config)
-        self._install(self.net)
-        self._after_change()
-
-    # -- building ---------------------------------------------------------------------------------
-    def _new_network(self, config: Config) -> Network:
-        return Network(
-            config.layer_sizes,
-            activation=config.activation,
-            output_activation=config.output_activation,
-            loss=config.loss,
-            seed=config.seed,
-            init_zero=config.init_zero,
-            optimizer=config.optimizer,
-            input_names=config.features,
-        )
-
-    def _install(self, net: Network) -> None:
-        self.net = net
-        self._grids: dict[int, NDArray[Any]] = {}
-        self._links: dict[str, Link] = {link.id: link for link in net.links}
-        self._neurons: dict[str, Neuron] = {neuron.id: neuron for neuron in net.neurons}
-        self.epoch_s = 0.0  # CPU seconds an epoch takes (a running average; 0: not measured yet)
-
-    def _after_change(self) -> None:
-        """After anything but training: blame as it stands, over the whole training set."""
-        if len(self.data.X_train):
-            self.net.forward(self.data.X_train)
-            self.net.backward(self.data.Y_train)
-        self.sensitivity_kind = "full"
-        self.metrics = self._measure()
-
-    def _check_not_diverged(self) -> None:
-        if self.diverged:
-            raise InputError("type", "the network diverged: reset it first")
-
-    def _check_trainable(self) -> None:
-        self._check_not_diverged()
-        if len(self.data.X_train) == 0:
-            raise InputError("type", "there are no points to train on: add some first")
+class Session(Playground):
+    """A browser session's playground, changed by its client's messages."""
 
     # -- messages ---------------------------------------------------------------------------------
     def handle(self, message: Any) -> Reply:
@@ -203,12 +129,6 @@ class Session:
         )
         self._rebuild(config, self._build(config, self.own), self.own)
         return self._state_reply()
-
-    def _build(
-        self, config: Config, own: tuple[NDArray[Any], NDArray[Any]] | None, empty_ok: bool = False
-    ) -> session_data.Data:
-        """The data for `config`, own points split as the session's split says."""
-        return session_data.build(config, self.settings, own, empty_ok, self.split)
 
     def _on_regenerate(self, _: protocol.Regenerate) -> Reply:
         if self.config.active_dataset == OWN:
@@ -320,26 +240,6 @@ class Session:
         self._after_change()
         return self._state_reply()
 
-    def _trace(self, index: int) -> explain.Trace:
-        """The scalar reference's trace of point `index` through the network as it is: finite
-        numbers, or InputError (a network this far gone has diverged, or is about to)."""
-        self._check_not_diverged()
-        n = len(self.data.points)
-        if index >= n:
-            allowed = f"0 to {n - 1}" if n else "none: there are no points"
-            raise InputError("index", f"index must be a point's index: {allowed}")
-        label = self.data.labels[index]
-        y = int(label) if self.config.output_activation == "softmax" else float(label)
-        x = self.data.features_of(index, self.config.features)
-        trace = explain.trace(self.net, list(x), y, self.config.learning_rate)
-        if not jsontext.all_finite(trace.to_dict()):
-            raise InputError(
-                "index",
-                "this point's numbers overflow: the network's weights are too large to explain"
-                " (lower the learning rate and reset)",
-            )
-        return trace
-
     def _on_explain(self, message: protocol.Explain) -> Reply:
         trace = self._trace(message.index)
         self.playing = False  # the network holds still while a person reads its numbers
@@ -375,128 +275,8 @@ class Session:
         self.state_id += 1
         return Reply([self.state_message(), self.snapshot_message()], frame=True)
 
-    # -- training ---------------------------------------------------------------------------------
-    def train(
-        self, epochs: int, seconds: float | None = None, enough: Callable[[], bool] | None = None
-    ) -> int:
-        """Train `epochs` epochs, or until `seconds` pass or `enough()` says so (at least one),
-        stopping at divergence; returns how many ran."""
-        c, data = self.config, self.data
-        deadline = None if seconds is None else self.clock() + seconds
-        done = 0
-        start = time.thread_time()
-        while done < epochs or (
-            deadline is not None
-            and self.clock() < deadline
-            and not (enough is not None and enough())
-        ):
-            loss = self.net.train_epoch(
-                data.X_train,
-                data.Y_train,
-                c.batch_size,
-                c.learning_rate,
-                c.regularization,
-                c.regularization_rate,
-            )
-            done += 1
-            if not math.isfinite(loss):
-                self.diverged, self.playing = True, False
-                break
-        per_epoch = (time.thread_time() - start) / done
-        self.epoch_s = per_epoch if self.epoch_s == 0 else 0.7 * self.epoch_s + 0.3 * per_epoch
-        self.sensitivity_kind = "epoch"
-        return done
-
-    def tick_cost(self) -> float:
-        """What train_for will cost, in CPU seconds: infinite while unknown or open-ended."""
-        if not isinstance(self.speed, int) or self.epoch_s == 0:
-            return math.inf
-        return self.speed * self.epoch_s
-
-    def train_for(self, seconds: float, enough: Callable[[], bool] | None = None) -> int:
-        """One frame's training: `speed` epochs, or for "max" as many as fit in `seconds`, ending
-        early once `enough()` (checked after each epoch: a frame is wanted)."""
-        if isinstance(self.speed, int):
-            return self.train(self.speed)
-        return self.train(1, seconds, enough)
-
-    def _record(self) -> None:
-        """Measure the losses for a frame, and add them to the chart (one point per epoch)."""
-        self.metrics = self._measure()
-        if self.metrics["train_loss"] is None and len(self.data.X_train):  # not just no points
-            self.diverged, self.playing = True, False
-        point = (self.net.epoch, self.metrics["train_loss"], self.metrics["test_loss"])
-        if self.history and self.history[-1][0] == point[0]:
-            self.history[-1] = point
-        else:
-            self.history.append(point)
-        if len(self.history) > wire.HISTORY_LIMIT:  # thin the chart evenly
-            self.history = self.history[::2]
-
-    def _measure(self) -> dict[str, Any]:
-        """Train and test loss, and per problem: accuracy (and, when asked for, the confusion
-        matrices) for classification, RMSE and R² for regression. None where there is no data."""
-        d = self.data
-        out: dict[str, Any] = {}
-        for name, X, Y in (("train", d.X_train, d.Y_train), ("test", d.X_test, d.Y_test)):
-            if len(X) == 0:
-                loss, predicted = math.nan, np.zeros((0, 1))
-            else:
-                loss, predicted = self.net.score(X, Y)
-            out[f"{name}_loss"] = loss if math.isfinite(loss) else None
-            c = self.config
-            figures = quality(c.problem, c.n_classes, predicted, np.asarray(Y), self.show_confusion)
-            for metric, value in figures.items():
-                out[f"{name}_{metric}"] = value
-        return out
-
-    # -- what the client is sent (app/wire.py) ---------------------------------------------------
-    def record(self) -> None:
-        """Measure the losses for the next frame and chart them (the first half of a frame)."""
-        with np.errstate(over="ignore", invalid="ignore"):
-            self._record()
-
-    def frame(self, record: bool = True, maps: bool = True) -> bytes:
-        """The next frame; `record=False` when record() has just been called; `maps=False` for a
-        client that computes the maps itself."""
-        if record:
-            self.record()
-        self.frame_number += 1
-        return wire.frame(self, maps)
-
-    def grid(self, density: int) -> NDArray[Any]:
-        """The features of the density × density heatmap grid, computed once per network."""
-        if density not in self._grids:
-            self._grids[density] = features.transform(features.grid(density), self.config.features)
-        grid: NDArray[Any] = self._grids[density]
-        return grid
-
-    def state_message(self) -> dict[str, Any]:
-        return wire.state(self)
-
-    def _weights_message(self) -> dict[str, Any]:
-        return {"type": "weights", "values": self.net.parameters.values.tolist()}
-
-    def snapshot_message(self) -> dict[str, Any]:
-        return {"type": "snapshot", "snapshot": self.snapshot()}
-
-    def snapshot(self) -> dict[str, Any]:
-        return wire.snapshot(self)
-
-    def restore(self, snapshot: dict[str, Any]) -> None:
-        """Become the session `snapshot` describes. Raises InputError and changes nothing if it
-        does not hold together."""
-        r = restore.read_snapshot(snapshot, self.settings)
-        data = session_data.build(r.config, self.settings, r.own, empty_ok=True, split=r.split)
-        self.split = r.split
-        self.config, self.data, self.own, self.speed, self.history = (
-            r.config,
-            data,
-            r.own,
-            r.speed,
-            r.history,
-        )
-        self._install(r.net)
-        self.diverged = False
-        self._after_change()
-        self.playing = r.playing
+    def _build(
+        self, config: Config, own: tuple[NDArray[Any], NDArray[Any]] | None, empty_ok: bool = False
+    ) -> session_data.Data:
+        """The data for `config`, own points split as the session's split says."""
+        return session_data.build(config, self.settings, own, empty_ok, self.split)

@@ -59,6 +59,7 @@ class SessionStore:
             return
         del self.active[token]
         if self.settings.resume_grace_s > 0:
+            holder.session.rest()  # parked, it waits for a reconnect holding only its state
             self.parked[token] = (holder.session, self.clock() + self.settings.resume_grace_s)
 
     def expire(self) -> None:

@@ -76,8 +76,8 @@ def _classes(labels: list[float]) -> tuple[int, dict[float, float]]:
     return k, ({1.0: 1.0, 0.0: -1.0} if k == 2 else {})
 
 
-def parse(data: bytes, problem: str, max_points: int) -> Points:
-    """The points of a CSV file for `problem` ("classification" or "regression")."""
+def _text_lines(data: bytes, max_points: int) -> list[tuple[int, str]]:
+    """The file's non-blank lines with their numbers, refused when not UTF-8 or too many."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -88,9 +88,12 @@ def parse(data: bytes, problem: str, max_points: int) -> Points:
     if len(lines) > max_points + 1:  # a header and the points
         reason = f"the file has more than {max_points} points; a session holds at most {max_points}"
         raise CsvError([{"line": None, "reason": reason}])
-    rows = _rows(lines)
+    return lines
+
+
+def _columns(rows: list[tuple[int, list[str] | str]]) -> tuple[str, ...]:
+    """The file's columns, from its header (popped from `rows`) or, without one, its width."""
     first = rows[0][1] if rows else None
-    columns: tuple[str, ...] = HEADER
     if isinstance(first, list) and _number(first[0].strip()) is None:  # a header
         line, _ = rows.pop(0)
         columns = tuple(cell.strip().lower() for cell in first)
@@ -100,8 +103,42 @@ def parse(data: bytes, problem: str, max_points: int) -> Points:
                 got = got[:HEADER_SHOWN] + "…"
             reason = f"the header must be x, y, label (and set), not {got}"
             raise CsvError([{"line": line, "reason": reason}])
-    elif isinstance(first, list) and len(first) == len(HEADER) + 1:
-        columns = (*HEADER, SET)  # no header, but a set column: the file says which train
+        return columns
+    if isinstance(first, list) and len(first) == len(HEADER) + 1:
+        return (*HEADER, SET)  # no header, but a set column: the file says which train
+    return HEADER
+
+
+def _point(
+    row: list[str] | str, columns: tuple[str, ...], train: list[bool]
+) -> tuple[float, float, float] | str:
+    """One row's x, y and label (its set appended to `train`), or the sentence refusing it."""
+    if isinstance(row, str):
+        return row
+    if len(row) != len(columns):
+        return f"expected {len(columns)} columns ({', '.join(columns)}), found {len(row)}"
+    if len(columns) > len(HEADER):
+        which = row.pop().strip().lower()
+        if which not in SETS:
+            return f"set is {which!r}, not train or test"
+        train.append(SETS[which])
+    values = [_number(cell.strip()) for cell in row]
+    named = list(zip(HEADER, values, strict=True))
+    bad = [name for name, v in named if v is None or math.isnan(v)]
+    infinite = [name for name, v in named if v is not None and math.isinf(v)]
+    if bad or infinite:
+        return _not_numbers(bad, "a number") or _not_numbers(infinite, "a finite number")
+    x, y, label = (v for v in values if v is not None)
+    outside = [f"{n} {v:g}" for n, v in (("x", x), ("y", y)) if abs(v) > COORDINATE_LIMIT]
+    if outside:
+        return f"{' and '.join(outside)} outside {-COORDINATE_LIMIT:g} to {COORDINATE_LIMIT:g}"
+    return x, y, label
+
+
+def parse(data: bytes, problem: str, max_points: int) -> Points:
+    """The points of a CSV file for `problem` ("classification" or "regression")."""
+    rows = _rows(_text_lines(data, max_points))
+    columns = _columns(rows)
     if not rows:
         raise CsvError([{"line": None, "reason": "the file has no points"}])
     if len(rows) > max_points:
@@ -111,36 +148,11 @@ def parse(data: bytes, problem: str, max_points: int) -> Points:
     parsed: list[tuple[int, float, float, float]] = []
     train: list[bool] = []
     for line, row in rows:
-        if isinstance(row, str):
-            errors.append({"line": line, "reason": row})
-            continue
-        if len(row) != len(columns):
-            reason = f"expected {len(columns)} columns ({', '.join(columns)}), found {len(row)}"
-            errors.append({"line": line, "reason": reason})
-            continue
-        if len(columns) > len(HEADER):
-            which = row.pop().strip().lower()
-            if which not in SETS:
-                errors.append({"line": line, "reason": f"set is {which!r}, not train or test"})
-                continue
-            train.append(SETS[which])
-        values = [_number(cell.strip()) for cell in row]
-        named = list(zip(HEADER, values, strict=True))
-        bad = [name for name, v in named if v is None or math.isnan(v)]
-        infinite = [name for name, v in named if v is not None and math.isinf(v)]
-        if bad or infinite:
-            reason = _not_numbers(bad, "a number") or _not_numbers(infinite, "a finite number")
-            errors.append({"line": line, "reason": reason})
-            continue
-        x, y, label = (v for v in values if v is not None)
-        outside = [f"{n} {v:g}" for n, v in (("x", x), ("y", y)) if abs(v) > COORDINATE_LIMIT]
-        if outside:
-            reason = (
-                f"{' and '.join(outside)} outside {-COORDINATE_LIMIT:g} to {COORDINATE_LIMIT:g}"
-            )
-            errors.append({"line": line, "reason": reason})
-            continue
-        parsed.append((line, x, y, label))
+        point = _point(row, columns, train)
+        if isinstance(point, str):
+            errors.append({"line": line, "reason": point})
+        else:
+            parsed.append((line, *point))
     n_classes, read = (2, {}) if problem == "regression" else _classes([p[3] for p in parsed])
     points = []
     for line, x, y, label in parsed:

@@ -35,7 +35,6 @@ class Session(Protocol):
 
 
 SNAPSHOT_FORMAT = 1
-HISTORY_LIMIT = 600  # loss-chart points a session keeps (past it, every other one goes)
 
 
 def frame(session: Session, maps: bool = True) -> bytes:

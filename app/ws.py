@@ -148,8 +148,7 @@ class Connection:
         self.acked.set()
         self.unacked: int | None = None
         self.last_frame = -self.interval
-        self.frame_s = 0.0  # CPU seconds a frame has taken lately (a running average)
-        self.lag = 0.0  # how late the event loop wakes this connection's ticks (running average)
+        self.session.pace.new_connection()  # frames and ticks are timed anew (app/pace.py)
         self.play_wanted = asyncio.Event()
         self.bad = WindowLimit(settings.bad_message_limit, settings.bad_message_window_s)
         self.maps = True  # whether frames carry maps: False for a client that computes its own
@@ -252,31 +251,15 @@ class Connection:
             next_tick = time.monotonic()
             while True:
                 flat_out = session.speed == "max"
-                patience = 2 * self.interval + 4 * self.lag - (time.monotonic() - self.last_frame)
-                if not flat_out and not self.acked.is_set() and patience > 0:
-                    with suppress(TimeoutError):
-                        await asyncio.wait_for(self.acked.wait(), patience)
+                await self._wait_for_ack(flat_out)
                 async with session.lock:
                     if not session.playing:
                         # Paused, or stopped by divergence: the frame that shows it goes out
                         # (at speed "max" none may be on its way).
                         self.frame_wanted.set()
                         break
-                    # In slices, each a turn of the event loop, so other sockets get in between.
-                    done = await self._run(
-                        session.tick_cost(), session.train_for, self.interval, self._frame_due
-                    )
-                    self.metrics.epochs.inc(done)
-                    if session.diverged:
-                        self.metrics.errors.labels("diverged").inc()
-                    frame = None
-                    if self._frame_due() if flat_out else self.acked.is_set():
-                        await asyncio.sleep(0)
-                        await self._run(self.frame_s, session.record)
-                        await asyncio.sleep(0)
-                        frame = await self._run(
-                            self.frame_s, self._timed, session.frame, False, self.maps
-                        )
+                    await self._train_tick()
+                    frame = await self._build_frame() if self._frame_ready(flat_out) else None
                 if frame is not None:
                     await self._send_frame(frame)
                 elif not flat_out:
@@ -289,8 +272,40 @@ class Connection:
                     await self.send_json(snapshot)
                 next_tick = now if flat_out else max(next_tick + self.interval, now)
                 await asyncio.sleep(next_tick - now)
-                late = time.monotonic() - next_tick
-                self.lag = 0.8 * self.lag + 0.2 * late
+                session.pace.woke(time.monotonic() - next_tick)
+
+    async def _wait_for_ack(self, flat_out: bool) -> None:
+        """At a number of epochs per frame, wait for the last frame's ack, as long as the pace's
+        patience allows; at "max" training never waits."""
+        since = time.monotonic() - self.last_frame
+        patience = self.session.pace.patience(self.interval, since)
+        if not flat_out and not self.acked.is_set() and patience > 0:
+            with suppress(TimeoutError):
+                await asyncio.wait_for(self.acked.wait(), patience)
+
+    async def _train_tick(self) -> None:
+        """A tick's training, in slices, each a turn of the event loop, so other sockets get in
+        between (at "max", ending early once a frame is due)."""
+        session = self.session
+        cost = session.pace.tick_cost(session.speed)
+        done = await self._run(cost, session.train_for, self.interval, self._frame_due)
+        self.metrics.epochs.inc(done)
+        if session.diverged:
+            self.metrics.errors.labels("diverged").inc()
+
+    def _frame_ready(self, flat_out: bool) -> bool:
+        """Whether this tick sends a frame: at "max", once one is due (_frame_due); at a number
+        of epochs per frame, whenever the client has acked the last one."""
+        return self._frame_due() if flat_out else self.acked.is_set()
+
+    async def _build_frame(self) -> bytes:
+        """Record the losses, then build the frame, each in a turn of the event loop."""
+        pace = self.session.pace
+        await asyncio.sleep(0)
+        await self._run(pace.frame_s, self.session.record)
+        await asyncio.sleep(0)
+        frame = self.session.frame
+        return await self._run(pace.frame_s, pace.timed_frame, frame, False, self.maps)
 
     async def _send_loop(self) -> None:
         # Frames outside play (a step, a change, the last frame of a pause), once acked.
@@ -302,9 +317,9 @@ class Connection:
             if self.session.playing:
                 continue  # the play loop sends the next frame at its next tick
             async with self.session.lock:
-                frame = await self._run(
-                    self.frame_s, self._timed, self.session.frame, True, self.maps
-                )
+                pace = self.session.pace
+                build = self.session.frame
+                frame = await self._run(pace.frame_s, pace.timed_frame, build, True, self.maps)
             await self._send_frame(frame)
 
     async def _run(self, cost_s: float, work: Callable[..., T], *args: Any) -> T:
@@ -320,13 +335,6 @@ class Connection:
     def _frame_due(self) -> bool:
         """Whether the client is ready for a frame and one is due (read from worker threads)."""
         return self.acked.is_set() and time.monotonic() - self.last_frame >= self.interval
-
-    def _timed(self, frame: Callable[..., bytes], *args: Any) -> bytes:
-        """Build a frame and keep track of what frames cost (CPU time, not GIL waits)."""
-        start = time.thread_time()
-        result = frame(*args)
-        self.frame_s = 0.7 * self.frame_s + 0.3 * (time.thread_time() - start)
-        return result
 
     async def _send_frame(self, frame: bytes) -> None:
         self.metrics.frames.inc()

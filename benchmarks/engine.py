@@ -27,26 +27,23 @@ and `import engine` would then find this file instead of the engine package.
 """
 
 import argparse
-import ctypes
 import gc
 import json
 import os
-import platform
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from engine import Network, datasets, explain, features
-from engine.explain import NeuronStep
+from benchmarks import blas, scalar
+from benchmarks.tables import table
+from engine import Network, datasets, features
 
 Array = NDArray[np.float64]
 
@@ -59,9 +56,6 @@ LEARNING_RATE = 0.03
 SEED = 0
 GRID_DENSITY = 100
 THREAD_COUNTS = (1, 2)
-THREAD_ENV = ("OPENBLAS_NUM_THREADS", "OPENBLAS_CORETYPE", "OMP_NUM_THREADS")
-CHILD_TIMEOUT_S = 120
-ROOT = Path(__file__).resolve().parent.parent  # where `-m benchmarks.engine` resolves
 ALL_FEATURES = ("x", "y", "xSquared", "ySquared", "xTimesY", "sinX", "sinY")
 
 
@@ -129,71 +123,6 @@ class NetResult:
     reference_gap: float  # max |param difference| of one epoch, scalar reference vs train_epoch
 
 
-# -- the environment ------------------------------------------------------------------------------
-def blas_build() -> str:
-    """The BLAS numpy was built against, from np.show_config's build dependencies."""
-    try:
-        config: Any = np.show_config(mode="dicts")
-        blas = config["Build Dependencies"]["blas"]
-        return f"{blas['name']} {blas['version']}"
-    except (TypeError, KeyError, AttributeError, ValueError):
-        return "unknown (np.show_config gave no build dependencies)"
-
-
-def _openblas_library() -> ctypes.CDLL | None:
-    """The OpenBLAS numpy has loaded into this process, if it can be found (Linux only)."""
-    try:
-        maps = Path("/proc/self/maps").read_text()
-    except OSError:
-        return None
-    paths = {line.split()[-1] for line in maps.splitlines() if "openblas" in line.lower()}
-    for path in sorted(paths):
-        if path.startswith("/"):
-            try:
-                return ctypes.CDLL(path)
-            except OSError:
-                continue
-    return None
-
-
-def _openblas_call(lib: ctypes.CDLL, name: str, restype: Any) -> Any:
-    """Calls the first of the builds' spellings of openblas_<name> that `lib` exports."""
-    for symbol in (f"scipy_openblas_{name}64_", f"openblas_{name}64_", f"openblas_{name}"):
-        fn = getattr(lib, symbol, None)
-        if fn is not None:
-            fn.restype = restype
-            return fn()
-    return None
-
-
-def blas_runtime() -> tuple[int | None, str | None]:
-    """(threads, core) OpenBLAS is using in this process; None where it cannot be asked."""
-    lib = _openblas_library()
-    if lib is None:
-        return None, None
-    threads = _openblas_call(lib, "get_num_threads", ctypes.c_int)
-    core = _openblas_call(lib, "get_corename", ctypes.c_char_p)
-    return (
-        threads if isinstance(threads, int) else None,
-        core.decode() if isinstance(core, bytes) else None,
-    )
-
-
-def environment_rows() -> list[list[str]]:
-    threads, core = blas_runtime()
-    rows = [
-        ["Python", f"{platform.python_implementation()} {platform.python_version()}"],
-        ["numpy", np.__version__],
-        ["BLAS (build)", blas_build()],
-        ["BLAS threads in use", "unknown" if threads is None else str(threads)],
-        ["BLAS core in use", core or "unknown"],
-    ]
-    rows += [[name, os.environ.get(name, "(unset)")] for name in THREAD_ENV]
-    rows.append(["os.cpu_count()", str(os.cpu_count())])
-    rows.append(["machine", f"{platform.system()} {platform.machine()}"])
-    return rows
-
-
 # -- data and networks ----------------------------------------------------------------------------
 def training_points() -> tuple[Array, Array]:
     points, labels = datasets.generate(DATASET, N_POINTS, NOISE, SEED)
@@ -251,47 +180,9 @@ def time_grid(spec: NetSpec, data: Inputs, plan: Plan) -> Timing:
 
 
 # -- the scalar reference -------------------------------------------------------------------------
-def trace_steps(net: Network, x: list[float], y: float) -> list[NeuronStep]:
-    """One sample's trace, its neurons flattened layer by layer (the order of net.neurons)."""
-    return [step for layer in explain.trace(net, x, y, LEARNING_RATE).layers for step in layer]
-
-
-def batch_sensitivities(
-    net: Network, rows: list[list[float]], labels: list[float], batch: Sequence[int]
-) -> tuple[list[float], list[float]]:
-    """Each link's and each neuron's sensitivity summed over the batch, in trace order."""
-    link_sums: list[float] = []
-    neuron_sums: list[float] = []
-    for k in batch:
-        steps = trace_steps(net, rows[k], labels[k])
-        neurons = [step.sensitivity for step in steps]
-        links = [link.sensitivity for step in steps for link in step.links_in]
-        if not link_sums:
-            link_sums, neuron_sums = links, neurons
-            continue
-        link_sums = [a + b for a, b in zip(link_sums, links, strict=True)]
-        neuron_sums = [a + b for a, b in zip(neuron_sums, neurons, strict=True)]
-    return link_sums, neuron_sums
-
-
-def scalar_epoch(
-    net: Network, rows: list[list[float]], labels: list[float], order: Sequence[int]
-) -> None:
-    """One epoch in mini-batches, each sample through explain.trace, each step via the setters."""
-    links, neurons = net.links, net.neurons
-    for start in range(0, len(order), BATCH_SIZE):
-        batch = order[start : start + BATCH_SIZE]
-        link_sums, neuron_sums = batch_sensitivities(net, rows, labels, batch)
-        scale = LEARNING_RATE / len(batch)  # w −= lr × the batch's mean sensitivity
-        for link, total in zip(links, link_sums, strict=True):
-            link.weight = link.weight - scale * total
-        for neuron, total in zip(neurons, neuron_sums, strict=True):
-            neuron.bias = neuron.bias - scale * total
-
-
 def check_alignment(net: Network, data: Inputs) -> None:
     """net.links / net.neurons are in the order the trace lists its links and neurons."""
-    steps = trace_steps(net, data.X[0].tolist(), float(data.Y[0]))
+    steps = scalar.trace_steps(net, data.X[0].tolist(), float(data.Y[0]), LEARNING_RATE)
     link_ids = [link.id for step in steps for link in step.links_in]
     if [n.id for n in net.neurons] != [s.id for s in steps]:
         raise RuntimeError("net.neurons is not in the trace's neuron order")
@@ -301,13 +192,15 @@ def check_alignment(net: Network, data: Inputs) -> None:
 
 def reference_gap(spec: NetSpec, data: Inputs) -> float:
     """Max |param difference| after one unshuffled epoch: scalar reference vs train_epoch."""
-    vectorized, scalar = build(spec), build(spec)
-    check_alignment(scalar, data)
+    vectorized, scalar_net = build(spec), build(spec)
+    check_alignment(scalar_net, data)
     vectorized.train_epoch(data.X, data.Y, BATCH_SIZE, LEARNING_RATE, shuffle=False)
-    scalar_epoch(scalar, data.X.tolist(), data.Y.tolist(), range(len(data.X)))
+    scalar.epoch(
+        scalar_net, data.X.tolist(), data.Y.tolist(), range(len(data.X)), BATCH_SIZE, LEARNING_RATE
+    )
     return max(
         float(np.abs(a.params - b.params).max())
-        for a, b in zip(vectorized.layers, scalar.layers, strict=True)
+        for a, b in zip(vectorized.layers, scalar_net.layers, strict=True)
     )
 
 
@@ -317,7 +210,9 @@ def time_scalar(spec: NetSpec, data: Inputs, plan: Plan) -> Timing:
     rng = np.random.default_rng(SEED)  # reshuffled every epoch, as train_epoch does
 
     def epoch() -> None:
-        scalar_epoch(net, rows, labels, rng.permutation(len(rows)).tolist())
+        scalar.epoch(
+            net, rows, labels, rng.permutation(len(rows)).tolist(), BATCH_SIZE, LEARNING_RATE
+        )
 
     start = time.perf_counter()
     epoch()  # the warm-up, which also tells how many epochs fill plan.scalar_ms
@@ -342,22 +237,6 @@ def all_inputs() -> dict[str, Inputs]:
 
 
 # -- printing -------------------------------------------------------------------------------------
-def table(header: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[int] = ()) -> str:
-    """An aligned plain-text table; the columns numbered in `right` are right-aligned."""
-    cells = [list(header), *(list(row) for row in rows)]
-    widths = [max(len(row[c]) for row in cells) for c in range(len(header))]
-
-    def line(row: Sequence[str]) -> str:
-        parts = [
-            cell.rjust(w) if c in right else cell.ljust(w)
-            for c, (cell, w) in enumerate(zip(row, widths, strict=True))
-        ]
-        return "  ".join(parts).rstrip()
-
-    rule = "  ".join("-" * w for w in widths)
-    return "\n".join([line(cells[0]), rule, *(line(row) for row in cells[1:])])
-
-
 def ms(value: float) -> str:
     return f"{value:.3f}" if value < 10 else f"{value:.1f}"
 
@@ -411,7 +290,7 @@ def print_results(results: Sequence[NetResult], plan: Plan) -> None:
 
 def print_environment(plan: Plan) -> None:
     print("Lernmi Playground engine benchmark" + (" (--quick)" if plan is QUICK else ""))
-    print(table(["environment", "value"], environment_rows()))
+    print(table(["environment", "value"], blas.environment_rows()))
     print(
         f"\nData: {DATASET}, {N_POINTS} points, noise {NOISE:g}, {TRAIN_FRACTION:.0%} train"
         f" → {round(N_POINTS * TRAIN_FRACTION)} points; batch {BATCH_SIZE},"
@@ -437,26 +316,6 @@ def child_figures(plan: Plan) -> dict[str, dict[str, float]]:
     }
 
 
-def run_child(threads: int, quick: bool) -> dict[str, Any]:
-    """Runs this script with OPENBLAS_NUM_THREADS=threads; returns the JSON it prints."""
-    command = [sys.executable, "-m", "benchmarks.engine", "--threads-child", str(threads)]
-    env = {**os.environ, "OPENBLAS_NUM_THREADS": str(threads)}
-    try:
-        done = subprocess.run(
-            [*command, *(["--quick"] if quick else [])],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=CHILD_TIMEOUT_S,
-            check=True,
-        )
-    except subprocess.CalledProcessError as error:
-        raise SystemExit(f"the {threads}-thread run failed:\n{error.stderr}") from error
-    result: dict[str, Any] = json.loads(done.stdout)
-    return result
-
-
 def thread_rows(children: dict[int, dict[str, Any]]) -> list[list[str]]:
     first, *others = THREAD_COUNTS
     rows = []
@@ -472,7 +331,7 @@ def thread_rows(children: dict[int, dict[str, Any]]) -> list[list[str]]:
 
 
 def print_threads(quick: bool) -> None:
-    children = {n: run_child(n, quick) for n in THREAD_COUNTS}
+    children = {n: blas.run_child("benchmarks.engine", n, quick) for n in THREAD_COUNTS}
     first, *others = THREAD_COUNTS
     header = ["network", "figure", f"{first} thread ms"]
     for n in others:
@@ -499,7 +358,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     plan = QUICK if args.quick else FULL
     if args.threads_child is not None:
         figures = child_figures(plan)
-        threads, _ = blas_runtime()
+        threads, _ = blas.blas_runtime()
         json.dump({"threads_in_use": threads, "figures": figures}, sys.stdout)
         return 0
     started = time.perf_counter()

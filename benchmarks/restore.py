@@ -33,7 +33,7 @@ from app import protocol
 from app.config import Config, InputError
 from app.session import Session
 from app.settings import Settings
-from benchmarks.engine import table
+from benchmarks.tables import table
 from engine.features import FEATURES
 
 REPEATS = 30

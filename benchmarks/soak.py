@@ -26,7 +26,6 @@ import os
 import random
 import re
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -37,7 +36,8 @@ from pathlib import Path
 
 import websockets
 
-ROOT = Path(__file__).resolve().parent.parent
+from benchmarks import harness
+
 GRACE_S = 10
 CHANGES = [
     {"dataset": "xor"},
@@ -62,13 +62,6 @@ class Tally:
     samples: list[tuple[float, float]] = field(default_factory=list)  # (seconds, RSS MB)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 def start(port: int, uvicorn: bool) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
@@ -85,17 +78,12 @@ def start(port: int, uvicorn: bool) -> subprocess.Popen[bytes]:
     else:
         command = ["-m", "app.serve", "--workers", "2", "--port", str(port)]
         env["LERNMI_LOG_LEVEL"] = "warning"
-    server = subprocess.Popen([sys.executable, *command], cwd=ROOT, env=env)
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
-                return server
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                raise SystemExit("the server did not start") from None
-            time.sleep(0.2)
+    server = harness.launch([sys.executable, *command], env, quiet=False)
+    try:
+        harness.wait_healthy(server, f"http://127.0.0.1:{port}", 30)
+    except harness.ServerStartError:
+        raise SystemExit("the server did not start") from None
+    return server
 
 
 def workers(pid: int) -> list[int]:
@@ -192,7 +180,7 @@ def main() -> int:
     parser.add_argument("--uvicorn", action="store_true", help="uvicorn --workers 2")
     args = parser.parse_args()
     clients, minutes = (20, 1.0) if args.quick else (args.clients, args.minutes)
-    port = free_port()
+    port = harness.free_port()
     http = f"http://127.0.0.1:{port}"
     server = start(port, args.uvicorn)
     kind = "uvicorn app.main:app --workers 2" if args.uvicorn else "python -m app.serve --workers 2"

@@ -6,19 +6,27 @@ params @ [inputs; 1], shaped (neurons, n), so each step is a few contiguous matr
 
 import itertools
 import math
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from engine import snapshot
+from engine import snapshot, undo
 from engine.activations import get_activation
+from engine.checks import check_batch_size, check_step
 from engine.losses import bind_loss
-from engine.nodes import Input, Layer, Link, Neuron, Parameters, check_layer_sizes
+from engine.nodes import (
+    Input,
+    Link,
+    Neuron,
+    Parameters,
+    check_layer_sizes,
+    connect,
+    input_names_for,
+)
 from engine.optimizers import get_optimizer
-from engine.regularizers import Regularizer, get_regularizer
+from engine.regularizers import Regularizer
 from engine.seeding import Seed, make_rng
 from engine.workspace import Workspace
 
@@ -55,55 +63,20 @@ class Network:
         self.epoch = 0  # epochs trained since the network was built
         self.rng = make_rng(seed)  # draws the initial weights, then each epoch's order
 
-        names = list(input_names) if input_names is not None else [f"x{k}" for k in range(sizes[0])]
-        if len(names) != sizes[0] or len(set(names)) != len(names):
-            raise ValueError(f"input_names must be {sizes[0]} distinct names, not {names!r}")
-        self.inputs = [Input(k, name) for k, name in enumerate(names)]
+        self.inputs = [
+            Input(k, name) for k, name in enumerate(input_names_for(sizes[0], input_names))
+        ]
         self.parameters = Parameters(
             [(n_out, n_in + 1) for n_in, n_out in itertools.pairwise(sizes)]
         )
-        self.layers: list[Layer] = []
-        sources: Sequence[Input | Neuron] = self.inputs
-        for index in range(len(sizes) - 1):
-            last = index == len(sizes) - 2
-            layer = Layer(index + 1, output if last else self._hidden, self.parameters)
-            for neuron in layer.neurons:
-                for i, source in enumerate(sources):
-                    link = Link(layer, i, neuron.index, source, neuron)
-                    neuron.links_in.append(link)
-                    source.links_out.append(link)
-            self.layers.append(layer)
-            sources = layer.neurons
+        self.layers = connect(self.inputs, sizes, self._hidden, output, self.parameters)
         for layer in self.layers:
             # TF: weights U(−0.5, 0.5), drawn neuron by neuron, link by link; biases 0.1.
             if not self.init_zero:
                 layer.weights[:] = self.rng.uniform(-0.5, 0.5, size=layer.weights.shape)
                 layer.biases[:] = 0.1
         self.optimizer_state = self._optimizer.new_state(self.parameters.values.shape)
-        # What the hot loops need from each layer, looked up once.
-        self._fns = [layer.activation.fn for layer in self.layers]
-        self._groups = _same_shaped_runs([la.params.shape for la in self.layers])
-        firsts = {first: k for k, (first, _) in enumerate(self._groups)}
-        grouped = {i for first, last in self._groups for i in range(first, last + 1)}
-        P = self.parameters
-        stacks = [  # each run's gradients, side by side in batch_grad: (layers, rows, columns)
-            P.batch_grad[P.offsets[first] : P.offsets[last + 1]].reshape(
-                last - first + 1, *self.layers[first].params.shape
-            )
-            for first, last in self._groups
-        ]
-        # Per layer from the top: (index, Wᵀ, its own gradient unless grouped, the group whose
-        # gradients to compute once this, its first layer, has its δ).
-        self._back_plan = [
-            (
-                i,
-                layer.weights_T,
-                None if i in grouped else layer.batch_grad,
-                (firsts[i], stacks[firsts[i]]) if i in firsts else None,
-            )
-            for i, layer in reversed(list(enumerate(self.layers)))
-            if i
-        ]
+        self._fns = [layer.activation.fn for layer in self.layers]  # for the hot loops
         self._workspaces: dict[tuple[int, type], Workspace] = {}
         self._last: tuple[Array, Workspace] | None = None  # the batch forward() saw last
         # An epoch taken one mini-batch at a time (train_batch): its order, and how far it got.
@@ -175,13 +148,13 @@ class Network:
     ) -> bool:
         """One step from the current sensitivities with this network's optimizer. False when
         the step would make a number non-finite (the network diverged): it is not taken."""
-        lr, reg, rate = _check_step(learning_rate, regularization, regularization_rate)
-        saved = self._save()
+        lr, reg, rate = check_step(learning_rate, regularization, regularization_rate)
+        saved = undo.save(self.parameters, self.optimizer_state)
         with np.errstate(over="ignore", invalid="ignore"):
             self._apply(self.parameters.grad, 1.0, lr, reg, rate)
-        if self._finite():
+        if undo.finite(self.parameters, self.optimizer_state):
             return True
-        self._load(saved)
+        undo.load(saved, self.parameters, self.optimizer_state, self.rng)
         return False
 
     def train_batch(
@@ -197,6 +170,8 @@ class Network:
         samples of the epoch's shuffled order (a new order as an epoch begins, or when (X, Y)
         has another length), forward, backward and one step; the epoch counts once its last
         batch is done. False when the step would make a number non-finite: it is not taken."""
+        check_batch_size(batch_size)  # all checked before the epoch's order moves
+        check_step(learning_rate, regularization, regularization_rate)
         x, y = self._check_inputs(X), np.asarray(Y)
         n = len(x)
         if self._batch_order is None or len(self._batch_order) != n or self._batch_start >= n:
@@ -271,9 +246,8 @@ class Network:
         weight, bias or optimizer number stops being finite, the epoch is undone (the network is
         exactly as it was before it) and the loss returned is not finite (inf or nan).
         """
-        lr, reg, rate = _check_step(learning_rate, regularization, regularization_rate)
-        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-            raise ValueError(f"batch_size must be a positive integer, not {batch_size!r}")
+        lr, reg, rate = check_step(learning_rate, regularization, regularization_rate)
+        check_batch_size(batch_size)
         x_all = self._rows(X)
         T_all = self._targets(Y, len(x_all)).T  # rows, so that a batch is a contiguous slice
         n = len(x_all)
@@ -282,7 +256,7 @@ class Network:
             order = self.rng.permutation(n)
             x_all, T_all = x_all[order], T_all[order]
         P = self.parameters
-        saved = self._save(rng_state)
+        saved = undo.save(self.parameters, self.optimizer_state, rng_state)
         sums = np.zeros_like(P.values)
         params = self._params()
         total = 0.0
@@ -297,8 +271,8 @@ class Network:
             np.multiply(P.batch_grad, 1.0 / len(x), out=P.grad)
             np.multiply(sums, 1.0 / n, out=P.epoch_grad)
         loss = total / n
-        if not (math.isfinite(loss) and self._finite()):
-            self._load(saved)
+        if not (math.isfinite(loss) and undo.finite(self.parameters, self.optimizer_state)):
+            undo.load(saved, self.parameters, self.optimizer_state, self.rng)
             return loss if not math.isfinite(loss) else math.inf
         self._remember(x, ws, nets)
         self.epoch += 1
@@ -321,18 +295,13 @@ class Network:
         # ∂E/∂w = δ_dest × its input, summed over the batch; a neuron's sensitivity sum is
         # Σ δ_dest × w over its links out, and its δ = that × activation′ of the neuron below.
         # Writes each layer's ∂E/∂params, summed over the batch, into Parameters.batch_grad.
-        ins_T, ders, slots = ws.ins_T, ws.ders, ws.slots
         ws.differentiate()
         delta, total = self._loss.delta_and_total(ws.outs[-1], T, ws.output_der)
-        for index, weights_T, grad, group in self._back_plan:
-            if grad is not None:
-                np.dot(delta, ins_T[index], out=grad)
-            if group is not None:
-                k, stack = group
-                np.matmul(ws.group_deltas[k], ws.group_ins_T[k], out=stack)
-            below = slots.get(index - 1)
-            delta = weights_T.dot(delta) if below is None else np.dot(weights_T, delta, out=below)
-            delta *= ders[index - 1]
+        for index in range(len(self.layers) - 1, 0, -1):
+            layer = self.layers[index]
+            np.dot(delta, ws.ins_T[index], out=layer.batch_grad)
+            delta = layer.weights_T.dot(delta)
+            delta *= ws.ders[index - 1]
         np.dot(delta, x, out=self.layers[0].batch_grad)
         if self.parameters.alive is not None:  # dead links get no blame, as in TF
             self.parameters.batch_grad *= self.parameters.alive
@@ -358,47 +327,23 @@ class Network:
                 for key in self._optimizer.state_shapes:  # so dead links stay exactly 0
                     self.optimizer_state[key][flipped] = 0.0
 
-    # -- keeping the numbers finite -------------------------------------------------------------
-    def _save(self, rng_state: Mapping[str, Any] | None = None) -> "_Saved":
-        """Everything a step or an epoch changes, to undo it if it diverges."""
-        P = self.parameters
-        arrays = [P.values, P.batch_grad, P.grad, P.epoch_grad, P.dead]
-        return _Saved(
-            [a.copy() for a in arrays],
-            P.alive,
-            {key: values.copy() for key, values in self.optimizer_state.items()},
-            rng_state,
-        )
-
-    def _load(self, saved: "_Saved") -> None:
-        P = self.parameters
-        for array, before in zip(
-            [P.values, P.batch_grad, P.grad, P.epoch_grad, P.dead], saved.arrays, strict=True
-        ):
-            array[:] = before  # in place: every Layer, Neuron and Link views these arrays
-        P.alive = saved.alive
-        for key, values in self.optimizer_state.items():
-            values[:] = saved.opt_state[key]
-        if saved.rng_state is not None:
-            self.rng.bit_generator.state = saved.rng_state
-
-    def _finite(self) -> bool:
-        """Whether every weight, bias and optimizer number is finite."""
-        return bool(np.isfinite(self.parameters.values).all()) and all(
-            np.isfinite(values).all() for values in self.optimizer_state.values()
-        )
-
     # -- buffers and checks -----------------------------------------------------------------------
     def _params(self) -> list[Array]:
         return [layer.params for layer in self.layers]
 
+    def release(self) -> None:
+        """Let go of the buffers kept for reuse: a network at rest holds only its parameters
+        (and the batch last forwarded); the next pass allocates what it needs again."""
+        self._workspaces.clear()
+
     def _workspace(self, n: int, dtype: type, keep: bool) -> Workspace:
         """Buffers for batches of n (kept for the sizes training reuses: batch and remainder)."""
         key = (n, dtype)
-        if keep and key in self._workspaces:
-            return self._workspaces[key]
+        kept = self._workspaces.get(key) if keep else None
+        if kept is not None:
+            return kept
         activations = (self._hidden, self.layers[-1].activation)
-        ws = Workspace(self.layer_sizes, n, dtype, activations, self._groups)
+        ws = Workspace(self.layer_sizes, n, dtype, activations)
         if keep:
             if len(self._workspaces) >= _WORKSPACES_KEPT:
                 self._workspaces.clear()
@@ -443,46 +388,3 @@ class Network:
     def from_dict(cls, data: dict[str, Any]) -> "Network":
         """The network `to_dict` described, weights bit for bit."""
         return snapshot.network_from_dict(data, cls)
-
-
-@dataclass(frozen=True)
-class _Saved:
-    """A network's numbers before a step or an epoch (see Network._save)."""
-
-    arrays: list[Array]  # values, batch_grad, grad, epoch_grad, dead
-    alive: Array | None
-    opt_state: dict[str, Array]
-    rng_state: Mapping[str, Any] | None
-
-
-def _same_shaped_runs(shapes: list[tuple[int, ...]]) -> list[tuple[int, int]]:
-    """(first, last) of each run of two or more hidden layers (not the first, whose input is the
-    caller's x, nor the output) with the same parameter shape."""
-    runs: list[tuple[int, int]] = []
-    first = 1
-    for i in range(2, len(shapes)):
-        if i == len(shapes) - 1 or shapes[i] != shapes[first]:
-            if i - 1 > first:
-                runs.append((first, i - 1))
-            first = i
-    return runs
-
-
-def _check_step(
-    learning_rate: float, regularization: str, regularization_rate: float
-) -> tuple[float, Regularizer | None, float]:
-    for name, value in (
-        ("learning_rate", learning_rate),
-        ("regularization_rate", regularization_rate),
-    ):
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int | float)
-            or not math.isfinite(value)
-        ):
-            raise ValueError(f"{name} must be a finite number ≥ 0, not {value!r}")
-        if value < 0:
-            raise ValueError(f"{name} must be ≥ 0, not {value!r}")
-    reg = get_regularizer(regularization)
-    active = None if reg.name == "none" or regularization_rate == 0 else reg
-    return float(learning_rate), active, float(regularization_rate)

@@ -14,6 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from engine.activations import Activation
+from engine.features import FEATURES
 
 MAX_LAYER_SIZE = 4096  # neurons (or inputs) in one layer: a guard against typos, not a UI limit
 
@@ -204,3 +205,38 @@ def check_layer_sizes(layer_sizes: Sequence[int]) -> tuple[int, ...]:
             f" {MAX_LAYER_SIZE}; got {list(sizes)!r}"
         )
     return tuple(int(s) for s in sizes)
+
+
+def input_names_for(n: int, names: Sequence[str] | None) -> list[str]:
+    """The inputs' names: `names` checked, or else TF Playground's first n features (x, y,
+    xSquared, …: engine/features.py) when there are that many, x0, x1, … beyond."""
+    if names is None:
+        known = list(FEATURES)
+        return known[:n] if n <= len(known) else [f"x{k}" for k in range(n)]
+    chosen = list(names)
+    if len(chosen) != n or len(set(chosen)) != n:
+        raise ValueError(f"input_names must be {n} distinct names, not {chosen!r}")
+    return chosen
+
+
+def connect(
+    inputs: list[Input],
+    sizes: tuple[int, ...],
+    hidden: Activation,
+    output: Activation,
+    parameters: Parameters,
+) -> list[Layer]:
+    """The Layers of Neurons over `parameters`, each Neuron linked to every node below it."""
+    layers: list[Layer] = []
+    sources: Sequence[Input | Neuron] = inputs
+    for index in range(len(sizes) - 1):
+        last = index == len(sizes) - 2
+        layer = Layer(index + 1, output if last else hidden, parameters)
+        for neuron in layer.neurons:
+            for i, source in enumerate(sources):
+                link = Link(layer, i, neuron.index, source, neuron)
+                neuron.links_in.append(link)
+                source.links_out.append(link)
+        layers.append(layer)
+        sources = layer.neurons
+    return layers

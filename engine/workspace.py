@@ -22,7 +22,6 @@ class Workspace:
         n: int,
         dtype: type,
         activations: tuple[Activation, Activation],  # hidden, output
-        groups: list[tuple[int, int]],
     ) -> None:
         heights = [size + 1 for size in sizes[1:]]  # each layer's outputs and a row of ones
         ends = list(itertools.accumulate(h * n for h in heights))
@@ -52,19 +51,6 @@ class Workspace:
             if act.layer_delta is None and b > a
         ]
         self.output_der = self.ders[-1] if output.layer_delta is None else None
-        # Same-shaped hidden layers first..last: their δs side by side and their inputs (already
-        # side by side in `flat`), so one batched product gives all their gradients.
-        self.group_deltas: list[Array] = []
-        self.group_ins_T: list[Array] = []
-        self.slots: dict[int, Array] = {}  # layer → its place in its group's δs
-        for first, last in groups:
-            count, h = last - first + 1, heights[first - 1]
-            deltas: Array = np.empty((count, sizes[first + 1], n), dtype)
-            start = ends[first - 1] - h * n
-            inputs = self.flat[start : start + count * h * n].reshape(count, h, n)
-            self.group_deltas.append(deltas)
-            self.group_ins_T.append(inputs.transpose(0, 2, 1))
-            self.slots.update({first + k: deltas[k] for k in range(count)})
 
     def differentiate(self) -> None:
         """activation′ of every neuron (the rows of ones get junk, never read)."""

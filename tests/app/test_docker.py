@@ -5,13 +5,12 @@ import json
 import os
 import shlex
 import signal
-import socket
 import subprocess
 import sys
-import urllib.request
 from pathlib import Path
 
-from tests.waiting import CEILING_S, eventually
+from benchmarks.harness import free_port, launch, wait_healthy
+from tests.waiting import CEILING_S
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -42,34 +41,18 @@ def _exec_form(arguments: str) -> list[str]:
     return [sys.executable if command[0] == "python" else command[0], *command[1:]]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 def test_the_images_command_serves_healthz_and_its_health_check_passes():
     instructions = dict(_instructions())
     command = _exec_form(instructions["CMD"])
     assert command[1:] == ["-m", "app.serve"]
     health = instructions["HEALTHCHECK"].split(" CMD ", 1)[1]
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, **_env(), "LERNMI_PORT": str(port)}
     assert env["LERNMI_HOST"] == "0.0.0.0"  # a container listens on every address
     assert env["LERNMI_WORKERS"] == "2"
-    server = subprocess.Popen(command, cwd=ROOT, env=env)
+    server = launch(command, env)
     try:
-
-        def healthy() -> bool:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz") as r:
-                    return bool(json.loads(r.read())["status"] == "ok")
-            except OSError:
-                assert server.poll() is None, "the command exited"
-                return False
-
-        eventually(healthy, "the image's command answered /healthz")
+        assert wait_healthy(server, f"http://127.0.0.1:{port}", CEILING_S)["status"] == "ok"
         check = subprocess.run(_exec_form(health), cwd=ROOT, env=env, timeout=60, check=False)
         assert check.returncode == 0
     finally:

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from websockets.sync.client import ClientConnection, connect
 
-from app.serve import spawn
+from benchmarks.harness import spawn
 from tests.waiting import CEILING_S, eventually
 
 

@@ -11,7 +11,7 @@ import pytest
 from websockets.exceptions import ConnectionClosedError, InvalidStatus
 from websockets.sync.client import ClientConnection, connect
 
-from app.serve import spawn
+from benchmarks.harness import spawn
 from tests.waiting import CEILING_S
 
 

@@ -4,38 +4,18 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import urllib.request
 from pathlib import Path
 
-import httpx
 import pytest
 from websockets.sync.client import connect
 
-from app.serve import spawn
-from tests.waiting import CEILING_S, eventually
+from benchmarks.harness import free_port, launch, spawn, wait_healthy
+from tests.waiting import CEILING_S
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait_healthy(server: subprocess.Popen[bytes], port: int) -> dict[str, object]:
-    def health() -> dict[str, object] | None:
-        try:
-            body: dict[str, object] = httpx.get(f"http://127.0.0.1:{port}/healthz").json()
-            return body
-        except httpx.TransportError:
-            assert server.poll() is None, "the server exited"
-            return None
-
-    return eventually(health, "the server answered /healthz")
 
 
 @pytest.mark.parametrize(
@@ -48,15 +28,10 @@ def _wait_healthy(server: subprocess.Popen[bytes], port: int) -> dict[str, objec
     ids=["app.serve", "uvicorn"],
 )
 def test_the_server_answers_healthz_and_stops_on_sigterm(command, stopped):
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, *command, str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        cwd=ROOT,
-    )
+    port = free_port()
+    server = launch([sys.executable, *command, str(port)])
     try:
-        assert _wait_healthy(server, port)["status"] == "ok"
+        assert wait_healthy(server, f"http://127.0.0.1:{port}", CEILING_S)["status"] == "ok"
     finally:
         server.send_signal(signal.SIGTERM)
         assert server.wait(timeout=CEILING_S) == stopped

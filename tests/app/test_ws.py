@@ -382,7 +382,7 @@ def test_a_diverging_network_pauses_with_a_diverged_frame_and_reset_recovers():
 def test_parked_sessions_are_forgotten_after_their_grace_without_new_connections():
     app = create_app(Settings(resume_grace_s=4.0))  # the sweep runs every second
     now = [0.0]
-    app.state.store.clock = lambda: now[0]  # the grace runs out only when the test says so
+    app.state.shared.store.clock = lambda: now[0]  # the grace runs out only when the test says so
     with TestClient(app) as http:
         with http.websocket_connect("/ws") as ws:
             ws.receive_json()

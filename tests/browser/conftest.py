@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
-from app.serve import spawn
+from benchmarks.harness import spawn
 from tests.browser.pages import CHROMIUM, FLAGS, Tab, new_tab
 from tests.waiting import CEILING_S
 

@@ -9,8 +9,15 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.browser.pages import TF_LINK, Tab, new_tab
-from tests.browser.test_page import _drop_sockets, _pixels, _shows, _step
+from tests.browser.pages import (
+    TF_LINK,
+    Tab,
+    canvas_pixels,
+    canvas_shows,
+    drop_sockets,
+    new_tab,
+    step_once,
+)
 
 SNAPSHOT = "JSON.parse(sessionStorage.getItem('lernmi.snapshot'))"
 
@@ -72,12 +79,12 @@ def test_a_link_made_after_regenerate_opens_the_same_points(tab: Tab, browser: B
     page.click("#regenerate")
     _settled(page, "config.data_seed !== null")
     assert "dataSeed=" in page.evaluate("location.hash")
-    before = _pixels(page, "heatmap")
+    before = canvas_pixels(page, "heatmap")
     other = browser.new_context(viewport={"width": 1280, "height": 800}, bypass_csp=True)
     fresh = other.new_page()
     fresh.goto(page.url)
     _settled(fresh, f"config.data_seed === {_config(page, 'data_seed')!r}")
-    _shows(fresh, "heatmap", before)  # same points, same first weights, same map
+    canvas_shows(fresh, "heatmap", before)  # same points, same first weights, same map
     other.close()
 
 
@@ -116,9 +123,9 @@ def test_focus_stays_on_a_rebuilt_control(tab: Tab) -> None:
 
 
 def test_a_step_taken_while_the_connection_is_down_happens_when_it_is_back(tab: Tab) -> None:
-    routes = _drop_sockets(tab.page)
+    routes = drop_sockets(tab.page)
     page = tab.open("#seed=0.5")
-    _step(page)
+    step_once(page)
     welcomes = page.evaluate("window.lernmi.welcomes")
     routes[-1].close(code=1006, reason="network gone")
     page.wait_for_function("document.querySelector('#status').textContent !== 'live'")
@@ -129,7 +136,7 @@ def test_a_step_taken_while_the_connection_is_down_happens_when_it_is_back(tab: 
 
 def test_a_weight_out_of_range_is_refused_at_the_card_that_took_it(tab: Tab) -> None:
     page = tab.open("#seed=0.5")
-    _step(page)
+    step_once(page)
     page.focus("#net")
     page.keyboard.press("ArrowRight")
     page.keyboard.press("Enter")
@@ -221,7 +228,9 @@ def test_a_control_set_then_linked_opens_the_same_in_a_fresh_tab(
     fresh = other.open(page.evaluate("location.hash"))
     _settled(fresh, holds)
     assert _config(fresh, "") == config  # the same configuration, field for field
-    _shows(fresh, "heatmap", _pixels(page, "heatmap"))  # the same points, the same network
+    canvas_shows(
+        fresh, "heatmap", canvas_pixels(page, "heatmap")
+    )  # the same points, the same network
     assert other.errors == []
     other.page.context.close()
 

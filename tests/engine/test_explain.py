@@ -80,7 +80,7 @@ def test_trace_keeps_lernmis_pieces_for_a_hidden_neuron():
     assert link.sent_back == pytest.approx(out.sensitivity * link.weight)
     assert hidden.sensitivity_sum == pytest.approx(link.sent_back)
     assert link.change == pytest.approx(-0.03 * link.sensitivity)
-    assert trace.inputs == {"x0": 0.5, "x1": -1.0}
+    assert trace.inputs == {"x": 0.5, "y": -1.0}
 
 
 def test_trace_leaves_the_network_unchanged():
@@ -93,7 +93,7 @@ def test_trace_leaves_the_network_unchanged():
 def test_trace_to_dict_is_plain_data():
     trace = explain.trace(Network([2, 1], seed=0), [0.1, 0.2], 1.0)
     data = trace.to_dict()
-    assert data["layers"][0][0]["links_in"][0]["id"] == "x0-1:0"
+    assert data["layers"][0][0]["links_in"][0]["id"] == "x-1:0"
     assert data["loss_name"] == "square"
 
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from engine import Network
+from engine import Network, features
 
 
 def _data(n=25, seed=0):
@@ -59,6 +59,20 @@ def test_same_seed_trains_to_the_same_weights_bit_for_bit():
         for _ in range(5):
             net.train_epoch(X, Y, batch_size=4)
     assert nets[0].layers[0].params.tobytes() == nets[1].layers[0].params.tobytes()
+
+
+def test_release_lets_go_of_buffers_and_changes_no_result():
+    X, Y = _data()
+    kept, released = Network([2, 4, 2, 1], seed=7), Network([2, 4, 2, 1], seed=7)
+    grid = features.grid(20)
+    for net in (kept, released):
+        net.train_epoch(X, Y, batch_size=10)
+        net.evaluate(grid)
+    released.release()
+    for net in (kept, released):
+        net.train_epoch(X, Y, batch_size=10)
+    assert kept.parameters.values.tobytes() == released.parameters.values.tobytes()
+    assert np.array_equal(kept.evaluate(grid)[-1], released.evaluate(grid)[-1])
 
 
 def test_forward_keeps_each_neurons_outputs_for_the_batch():
@@ -204,6 +218,10 @@ def test_bad_construction_raises_a_sentence_saying_what_is_allowed(kwargs, messa
         (lambda net, X, Y: net.forward(np.full((2, 2), np.nan)), "finite numbers only"),
         (lambda net, X, Y: net.loss(X, Y[:3]), "Y has 3 rows but X has 10"),
         (lambda net, X, Y: net.train_epoch(X, Y, batch_size=0), "positive integer"),
+        (lambda net, X, Y: net.train_batch(X, Y, batch_size=0), "batch_size must be a positive"),
+        (lambda net, X, Y: net.train_batch(X, Y, batch_size=2.5), "not 2.5"),
+        (lambda net, X, Y: net.train_batch(X, Y, batch_size=True), "not True"),
+        (lambda net, X, Y: net.train_batch(X, Y, learning_rate=-1), "learning_rate must be ≥ 0"),
         (lambda net, X, Y: net.train_epoch(X, Y, learning_rate=-1), "learning_rate must be ≥ 0"),
         (
             lambda net, X, Y: net.train_epoch(X, Y, regularization="L3"),
@@ -272,7 +290,22 @@ def test_networks_and_their_parts_say_what_they_are_when_printed():
     net = Network([2, 4, 2, 1], activation="tanh", seed=3)
     assert repr(net) == "Network([2, 4, 2, 1], tanh → tanh, square, epoch 0)"
     assert repr(net.layers[0]) == "Layer 1: 4 tanh neurons"
-    assert repr(net.inputs[0]) == "Input x0"
+    assert repr(net.inputs[0]) == "Input x"
     link = net.layers[0].neurons[0].links_in[0]
-    assert repr(link) == f"Link x0→1:0 w={link.weight:.3g} s=0"
+    assert repr(link) == f"Link x→1:0 w={link.weight:.3g} s=0"
     assert repr(net.layers[-1].neurons[0]) == "Neuron 3:0 b=0.1 s=0"
+
+
+@pytest.mark.parametrize(
+    ("n_inputs", "names"),
+    [
+        (1, ["x"]),
+        (2, ["x", "y"]),
+        (5, ["x", "y", "xSquared", "ySquared", "xTimesY"]),
+        (len(features.FEATURES), list(features.FEATURES)),
+        (len(features.FEATURES) + 1, [f"x{k}" for k in range(len(features.FEATURES) + 1)]),
+    ],
+)
+def test_inputs_without_names_are_named_after_tf_playgrounds_features(n_inputs, names):
+    net = Network([n_inputs, 1], seed=0)
+    assert [node.name for node in net.inputs] == names

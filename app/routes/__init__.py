@@ -1,0 +1,1 @@
+"""The app's routes, one APIRouter per concern; `app.main.create_app` includes them all."""

@@ -1,0 +1,31 @@
+"""What the routes of one app share, kept on `app.state.shared` (per app, never module-level)."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi.templating import Jinja2Templates
+from starlette.requests import HTTPConnection
+
+from app.limits import WindowLimit
+from app.metrics import Metrics
+from app.settings import Settings
+from app.store import SessionStore
+
+
+@dataclass
+class Shared:
+    """One app's settings, sessions, metrics and limits, made once by `create_app`."""
+
+    settings: Settings
+    store: SessionStore
+    version: str
+    metrics: Metrics
+    addresses: WindowLimit  # new WebSocket connections per client address
+    previews: list[dict[str, Any]]  # the datasets' thumbnails, computed once
+    templates: Jinja2Templates
+
+
+def shared(connection: HTTPConnection) -> Shared:
+    """The app's Shared, for a request or a WebSocket (a FastAPI dependency)."""
+    found: Shared = connection.app.state.shared
+    return found
