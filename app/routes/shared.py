@@ -23,6 +23,7 @@ class Shared:
     addresses: WindowLimit  # new WebSocket connections per client address
     previews: list[dict[str, Any]]  # the datasets' thumbnails, computed once
     templates: Jinja2Templates
+    registry: dict[str, Any]  # what the page is built from (app/registry.py), made once
 
 
 def shared(connection: HTTPConnection) -> Shared:

@@ -1,7 +1,6 @@
 """The page follows the server's registries: a feature and an activation added to the engine (in
 this process, on a server of its own) get a button, a thumbnail, a menu entry and hash keys."""
 
-import socket
 import threading
 from collections.abc import Iterator
 
@@ -10,6 +9,7 @@ import uvicorn
 from playwright.sync_api import Browser
 
 from app.main import create_app
+from benchmarks.harness import free_port
 from tests.browser.pages import new_tab
 from tests.fakes import add_fakes
 from tests.waiting import CEILING_S, eventually
@@ -19,9 +19,7 @@ from tests.waiting import CEILING_S, eventually
 def fake_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A server in this process whose engine has tests/fakes.py's feature and activation."""
     add_fakes(monkeypatch)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(), port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
