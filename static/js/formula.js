@@ -3,8 +3,9 @@
 // new Function. Same grammar as the engine's: sums of products of unary minus, numbers,
 // variables, calls and brackets.
 
-// tanh from a table, linearly interpolated: within 1e-7 of Math.tanh (far inside float32's and
-// the colour scale's steps) and several times faster, for the maps' half a million a frame.
+// tanh from a table, linearly interpolated: within 4e-7 of Math.tanh (the colour scale's step is
+// 1/128; tests/app/test_page_maps.py holds the maps to 1e-4) and several times faster, for the
+// maps' half a million a frame.
 const TANH_STEP = 1 / 512;
 const TANH_END = 10; // |z| beyond: ±1 within 5e-9
 const TANH_TABLE = Float64Array.from({ length: 2 * TANH_END * 512 + 2 }, (_, i) => Math.tanh(i * TANH_STEP - TANH_END));
@@ -96,9 +97,13 @@ export function compile(text, variables) {
 }
 
 /** The formula as a function of (arrays, n): one array of at least n values per variable, in
- * order; it returns a new Float64Array of the n results. */
-export function compileArrays(text, variables) {
-  const formula = build(text, variables, ARRAY);
+ * order; it returns a Float64Array of the n results. With `overwrite`, the arrays are the
+ * caller's scratch (Float64Arrays): a variable the formula uses once is computed on in place,
+ * and may be what it returns, so a map's net inputs become its outputs without a copy. */
+export function compileArrays(text, variables, { overwrite = false } = {}) {
+  const uses = (name) => tokens(text).filter((token) => token.text === name).length;
+  const inPlace = overwrite && variables.every((name) => uses(name) <= 1);
+  const formula = build(text, variables, inPlace ? { ...ARRAY, variable: (i) => (v) => v[i] } : ARRAY);
   return (arrays, n) => {
     const result = formula(arrays, n);
     return typeof result === "number" ? new Float64Array(n).fill(result) : result;

@@ -50,38 +50,46 @@ export function planOf(network) {
 
 /** Each layer's outputs at n points: Float32Arrays of size × n, neuron j's at [j·n, (j+1)·n).
  * `inputs`: one array per input; `values`: the frame's params; `activations`: the registry's.
- * A `normalized` activation (softmax) is formula(z − the layer's largest z) over the sum. */
-export function evaluate(plan, values, inputs, n, activations) {
+ * A `normalized` activation (softmax) is formula(z − the layer's largest z) over the sum.
+ * `scratch` (an object kept between calls of the same n) holds the buffers for the next call:
+ * the arrays returned are overwritten by it. */
+export function evaluate(plan, values, inputs, n, activations, scratch = {}) {
   let previous = inputs;
-  const outputs = [];
-  for (const layer of plan) {
+  return plan.map((layer, k) => {
     const activation = activations[layer.activation];
     const z = [];
-    for (let j = 0; j < layer.size; j++) z.push(netInput(layer, j, values, previous, n));
+    for (let j = 0; j < layer.size; j++) {
+      z.push(netInput(layer, j, values, previous, n, buffer(scratch, `z${j}`, Float64Array, n)));
+    }
     const out = activation.normalized ? normalize(activation, z, n) : z.map((zj) => activation.overArrays([zj], n));
-    const flat = new Float32Array(layer.size * n);
+    const flat = buffer(scratch, `layer${k}`, Float32Array, layer.size * n);
     out.forEach((values, j) => flat.set(values, j * n));
     previous = out.map((_, j) => flat.subarray(j * n, (j + 1) * n));
-    outputs.push(flat);
-  }
-  return outputs;
+    return flat;
+  });
 }
 
-/** Neuron j's net input at n points: its bias plus each input times its weight, four inputs a
- * pass (a quarter of the loads and stores of the sum). */
-function netInput(layer, j, values, previous, n) {
-  const sum = new Float64Array(n).fill(values[layer.biases[j]]);
+function buffer(scratch, key, Type, length) {
+  if (scratch[key]?.length !== length) scratch[key] = new Type(length);
+  return scratch[key];
+}
+
+/** Neuron j's net input at n points into `sum`: its bias plus each input times its weight,
+ * four inputs a pass (a quarter of the loads and stores of the sum). */
+function netInput(layer, j, values, previous, n, sum) {
+  sum.fill(values[layer.biases[j]]);
   const live = [];
   for (let i = 0; i < layer.width; i++) {
     const at = layer.weights[j * layer.width + i];
     // A dead link, or a weight of 0: nothing to add.
     if (at >= 0 && values[at] !== 0) live.push([values[at], previous[i]]);
   }
-  while (live.length % 4) live.push([0, live.length ? live[0][1] : new Float64Array(n)]);
-  for (let k = 0; k < live.length; k += 4) {
+  const whole = live.length - (live.length % 4);
+  for (let k = 0; k < whole; k += 4) {
     const [[w0, s0], [w1, s1], [w2, s2], [w3, s3]] = live.slice(k, k + 4);
     for (let p = 0; p < n; p++) sum[p] += w0 * s0[p] + w1 * s1[p] + w2 * s2[p] + w3 * s3[p];
   }
+  for (const [w, source] of live.slice(whole)) for (let p = 0; p < n; p++) sum[p] += w * source[p];
   return sum;
 }
 
@@ -113,6 +121,7 @@ export class MapMaker {
   constructor(registry) {
     this.registry = registry;
     this.state = null;
+    this.scratch = { small: {}, big: {} }; // each grid's buffers, reused frame after frame
   }
 
   /** Give `frame` (one without maps) the maps its params make, in the server's form:
@@ -130,10 +139,11 @@ export class MapMaker {
     const values = frame.arrays.params;
     const hidden = this.plan.length - 1;
     const cells = NEURON_GRID * NEURON_GRID;
-    const small = hidden > 0 ? evaluate(this.plan.slice(0, hidden), values, this.small, cells, activations) : [];
+    const small = hidden > 0 ? evaluate(this.plan.slice(0, hidden), values, this.small, cells, activations, this.scratch.small) : [];
     const maps = new Float32Array(small.reduce((total, layer) => total + layer.length, 0));
     small.reduce((at, layer) => (maps.set(layer, at), at + layer.length), 0);
-    const outputs = evaluate(this.plan, values, this.big, OUTPUT_GRID * OUTPUT_GRID, activations).at(-1);
+    const big = OUTPUT_GRID * OUTPUT_GRID;
+    const outputs = evaluate(this.plan, values, this.big, big, activations, this.scratch.big).at(-1);
     const low = activations[this.plan.at(-1).activation].normalized ? 0 : -1; // probabilities
     Object.assign(frame.arrays, { neuron_maps: quantize(maps, -1, 1), output_maps: quantize(outputs, low, 1) });
     Object.assign(frame.shapes, {

@@ -7,7 +7,8 @@ import { compile, compileArrays } from "./formula.js";
 
 /** The registry `raw` (the JSON the server sent) with its formulas compiled: features[name].fn
  * is f(x, y), activations[name].fn is f(z); each one's `overArrays` takes arrays of n values
- * ([xs, ys] or [zs], n) and returns a Float64Array of the n results. */
+ * ([xs, ys] or [zs], n) and returns a Float64Array of the n results (an activation's may be
+ * its zs, overwritten: they are the caller's scratch). */
 export function makeRegistry(raw) {
   const features = Object.fromEntries(
     raw.features.map((f) => {
@@ -18,7 +19,8 @@ export function makeRegistry(raw) {
   const activations = Object.fromEntries(
     raw.activations.map((a) => {
       const formula = compile(a.formula, ["z"]);
-      return [a.name, { ...a, fn: (z) => formula([z]), overArrays: compileArrays(a.formula, ["z"]) }];
+      const overArrays = compileArrays(a.formula, ["z"], { overwrite: true });
+      return [a.name, { ...a, fn: (z) => formula([z]), overArrays }];
     }),
   );
   return {
