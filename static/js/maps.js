@@ -154,3 +154,60 @@ export class MapMaker {
     return frame;
   }
 }
+
+/** The maps of frames computed in a worker (maps-worker.js), so the main thread only draws:
+ * `want(frame, state)` asks for a frame's maps (the newest waits while one is computed) and
+ * `ready(frame)` is called once the frame has them. Without workers, they are computed at once. */
+export class MapWorker {
+  constructor(registry, ready, makeWorker = () => new Worker(new URL("./maps-worker.js", import.meta.url), { type: "module" })) {
+    Object.assign(this, { registry, ready, busy: null, waiting: null, network: null, id: 0 });
+    try {
+      this.worker = makeWorker();
+      this.worker.postMessage({ registry: registry.raw });
+      this.worker.onmessage = ({ data }) => this.done(data);
+      this.worker.onerror = () => this.fallBack();
+    } catch {
+      this.fallBack();
+    }
+  }
+
+  fallBack() {
+    this.worker = null;
+    this.maker = new MapMaker(this.registry);
+    const pending = [this.busy, this.waiting].filter(Boolean);
+    Object.assign(this, { busy: null, waiting: null });
+    for (const { frame, state } of pending) this.want(frame, state);
+  }
+
+  want(frame, state) {
+    if (!this.worker) {
+      this.ready(this.maker.fill(frame, state));
+      return;
+    }
+    if (this.busy) {
+      this.waiting = { frame, state }; // only the newest: an older one would never be drawn
+      return;
+    }
+    this.id += 1;
+    this.busy = { frame, state, id: this.id };
+    const message = { id: this.id, params: frame.arrays.params };
+    if (state.network !== this.network) message.network = state.network;
+    this.network = state.network;
+    this.worker.postMessage(message);
+  }
+
+  done({ id, arrays, shapes, ranges }) {
+    if (!this.busy || id !== this.busy.id) return;
+    const { frame } = this.busy;
+    Object.assign(frame.arrays, arrays);
+    Object.assign(frame.shapes, shapes);
+    frame.ranges = { ...frame.ranges, ...ranges };
+    this.busy = null;
+    this.ready(frame);
+    if (this.waiting) {
+      const { frame: next, state } = this.waiting;
+      this.waiting = null;
+      this.want(next, state);
+    }
+  }
+}
