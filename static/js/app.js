@@ -11,7 +11,7 @@ import { Editor } from "./editor.js";
 import { Explainer } from "./explainer.js";
 import { installHooks } from "./hooks.js";
 import { NetworkView } from "./network.js";
-import { MapMaker } from "./maps.js";
+import { MapWorker } from "./maps.js";
 import { drawAxes, drawOutput, showNumbers } from "./output.js";
 import { pageRegistry } from "./registry.js";
 import { Share } from "./share.js";
@@ -42,7 +42,11 @@ const { parse: parseHash, serialize: serializeHash } = hashCodec(registry);
 // and the frame last acked. A welcome starts it anew: another connection numbers its own.
 const store = { state: null, frame: null, drawn: null, dirty: false, acked: null };
 const network = new NetworkView($("net"), registry, !document.body.classList.contains("embed"));
-const maps = new MapMaker(registry);
+// The newest frame whose maps are ready (computed in a worker) is the one the loop draws.
+const maps = new MapWorker(registry, (frame) => {
+  if (frame.header.frame >= (store.ready?.header.frame ?? -1)) store.ready = frame;
+  store.dirty = true;
+});
 const view = {
   ui: { showTestData: false, discretize: false, sensitivity: false },
   hidden: [],
@@ -90,7 +94,7 @@ const framed = window.top !== window || document.body.classList.contains("embed"
 const connection = new Connection(socketUrl, framed ? memoryStorage() : sessionStorage, {
   message(message) {
     if (message.type === "welcome") {
-      Object.assign(store, { state: null, frame: null, drawn: null, acked: null });
+      Object.assign(store, { state: null, frame: null, ready: null, drawn: null, acked: null });
       if (!linkApplied) openLink();
       linkApplied = true;
     } else if (message.type === "state") {
@@ -100,6 +104,7 @@ const connection = new Connection(socketUrl, framed ? memoryStorage() : sessionS
       controls.show(message);
       writeHash();
       tell(""); // a change went through: what was wrong before no longer holds
+      if (store.frame) wantMaps(store.frame); // a frame that came just before its state
       store.dirty = true;
     } else if (message.type === "weights" && store.state) {
       store.state.network.values = message.values;
@@ -124,7 +129,7 @@ const connection = new Connection(socketUrl, framed ? memoryStorage() : sessionS
     store.previous = store.frame?.arrays.params; // for the change each weight is getting
     store.frame = frame;
     chart.add(frame.header);
-    store.dirty = true;
+    wantMaps(frame);
     ackLatest();
   },
   status(status, reason) {
@@ -141,7 +146,7 @@ const explainer = new Explainer($, {
   get: () => ({ state: store.state, playing: playing() }),
   activations: registry.activations,
 });
-const stats = installHooks({ store, connection, network, explainer, registry });
+const stats = installHooks({ store, connection, network, explainer, registry, maps });
 const editor = new Editor($, { send, get: () => store.state });
 const share = new Share($, { send, get: () => ({ state: store.state, ui: view.ui }), serialize: serializeHash });
 const cards = new Cards($, {
@@ -191,21 +196,29 @@ function reset() {
   send({ type: "reset" });
 }
 
+/** Have `frame`'s maps computed (it has none: the page connects with maps=local), unless it
+ * belongs to another state than the page holds: a frame built just before a change can arrive
+ * just after its state, acked and never drawn. */
+function wantMaps(frame) {
+  if (!store.state || frame.header.state_id !== store.state.state_id) return;
+  if (frame.arrays.output_maps) maps.ready(frame);
+  else maps.want(frame, store.state);
+}
+
 function loop() {
   requestAnimationFrame(loop);
-  if (store.dirty && store.state && store.frame) {
+  const frame = store.ready;
+  if (store.dirty && store.state && frame) {
     store.dirty = false;
-    // A frame built just before a change can arrive just after its state: acked, never drawn.
-    if (store.frame.header.state_id === store.state.state_id) {
+    if (frame.header.state_id === store.state.state_id) {
       const start = performance.now();
-      if (!store.frame.arrays.output_maps) maps.fill(store.frame, store.state);
       view.explained = explainer.active ? explainer.index : null;
-      drawOutput($("heatmap"), store.frame, store.state, view);
+      drawOutput($("heatmap"), frame, store.state, view);
       controls.place();
-      network.draw(store.state, store.frame, view.ui.sensitivity, explainer.focus() ?? cards.focus());
+      network.draw(store.state, frame, view.ui.sensitivity, explainer.focus() ?? cards.focus());
       chart.draw();
-      showNumbers(store.frame.header, $);
-      store.drawn = store.frame.header;
+      showNumbers(frame.header, $);
+      store.drawn = frame.header;
       stats.drew(performance.now() - start);
     }
   }
