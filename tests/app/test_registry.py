@@ -72,3 +72,15 @@ def test_an_unknown_activation_is_refused_naming_the_allowed_ones():
     assert error["message"] == (
         "changes.activation: Input should be 'relu', 'tanh', 'sigmoid' or 'linear'"
     )
+
+
+@pytest.mark.parametrize("field", ["perc_train", "noise", "batch_size"])
+def test_the_pages_sliders_span_the_configs_range_from_its_default(field):
+    with TestClient(create_app()) as client:
+        html = client.get("/").text
+    spec = registry(Settings())["fields"][field]
+    slider = re.search(
+        rf'<input id="{field}" type="range" min="(\d+)" max="(\d+)" step="\d+" value="(\d+)">', html
+    )
+    assert slider is not None
+    assert [int(v) for v in slider.groups()] == [spec["minimum"], spec["maximum"], spec["default"]]
