@@ -13,6 +13,7 @@ from pydantic import (
 )
 
 from app.settings import Settings
+from engine.activations import allowed_activations
 from engine.datasets import DATASETS
 from engine.features import FEATURES
 
@@ -88,7 +89,7 @@ class Config(BaseModel):
     all_train: bool = Field(False, description="every point trains (no test set), not perc_train")
     batch_size: int = Field(10, ge=1, le=30)
     learning_rate: float = Field(0.03, ge=0.00001, le=10)
-    activation: Literal["relu", "tanh", "sigmoid", "linear"] = "tanh"
+    activation: str = "tanh"  # a hidden activation of engine/activations.py
     regularization: Literal["none", "L1", "L2"] = "none"
     regularization_rate: float = Field(0.0, ge=0, le=10)
     network_shape: list[int] = Field(default_factory=lambda: [4, 2], max_length=64)
@@ -110,6 +111,16 @@ class Config(BaseModel):
         allowed = CLASSIFICATION_DATASETS if info.field_name == "dataset" else REGRESSION_DATASETS
         if name not in allowed:
             raise ValueError(f"{info.field_name} must be one of {', '.join(allowed)}")
+        return name
+
+    @field_validator("activation")
+    @classmethod
+    def _known_activation(cls, name: str) -> str:
+        allowed = allowed_activations()
+        if name not in allowed:
+            raise ValueError(
+                f"Input should be {', '.join(map(repr, allowed[:-1]))} or {allowed[-1]!r}"
+            )
         return name
 
     @field_validator("features")
@@ -197,4 +208,5 @@ def config_schema(settings: Settings) -> dict[str, object]:
     schema["properties"]["dataset"]["enum"] = list(CLASSIFICATION_DATASETS)
     schema["properties"]["reg_dataset"]["enum"] = list(REGRESSION_DATASETS)
     schema["properties"]["features"]["items"] = {"enum": list(FEATURES)}
+    schema["properties"]["activation"]["enum"] = list(allowed_activations())
     return schema

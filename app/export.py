@@ -1,25 +1,15 @@
 """A trained network as a short, self-contained Python/numpy snippet: output(x, y)."""
 
 from engine import Network
+from engine.activations import ACTIVATIONS as ALL_ACTIVATIONS
+from engine.features import FEATURES as ALL_FEATURES
+from engine.formulas import to_python
 
-FEATURES = {  # engine/features.py's formulas, in Python a reader can check
-    "x": "x",
-    "y": "y",
-    "xSquared": "x * x",
-    "ySquared": "y * y",
-    "xTimesY": "x * y",
-    "sinX": "np.sin(x)",
-    "sinY": "np.sin(y)",
-    "cosX": "np.cos(x)",
-    "cosY": "np.cos(y)",
+FEATURES = {name: to_python(f.formula, ("x", "y")) for name, f in ALL_FEATURES.items()}
+ACTIVATIONS = {  # as engine/activations.py computes them; softmax over its layer
+    name: to_python(a.formula, ("z",)) for name, a in ALL_ACTIVATIONS.items() if not a.normalized
 }
-ACTIVATIONS = {  # as engine/activations.py computes them
-    "tanh": "np.tanh(z)",
-    "relu": "np.maximum(z, 0.0)",
-    "sigmoid": "0.5 + 0.5 * np.tanh(0.5 * z)",
-    "linear": "z",
-    "softmax": "np.exp(z - z.max()) / np.exp(z - z.max()).sum()",
-}
+ACTIVATIONS["softmax"] = "np.exp(z - z.max()) / np.exp(z - z.max()).sum()"
 READING = {
     "tanh": "two classes: +1 where the output is ≥ 0, -1 below",
     "sigmoid": "two classes: +1 where the output is ≥ 0.5, -1 below",

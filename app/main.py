@@ -22,6 +22,7 @@ from app.jsontext import StrictJSONResponse
 from app.limits import WindowLimit
 from app.metrics import Metrics
 from app.preview import PREVIEWS_PER_CONNECTION
+from app.registry import registry
 from app.routes import data, health, learn, pages, preview, socket
 from app.routes.shared import Shared
 from app.settings import Settings
@@ -142,6 +143,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ),
         previews=previews(),
         templates=Jinja2Templates(directory=ROOT / "templates"),
+        registry=registry(settings),
     )
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
     _add_middleware(app, settings)

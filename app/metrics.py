@@ -26,7 +26,7 @@ class Metrics:
         )
         self.rejected = Counter(
             "lernmi_connections_rejected",
-            "WebSocket connections refused: origin, busy (max sessions), rate (per address)",
+            "WebSocket connections refused: origin, busy (max sessions), rate (per address), maps",
             ["reason"],
             registry=r,
         )

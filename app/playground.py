@@ -191,12 +191,13 @@ class Playground:
         with np.errstate(over="ignore", invalid="ignore"):
             self._record()
 
-    def frame(self, record: bool = True) -> bytes:
-        """The next frame; `record=False` when record() has just been called."""
+    def frame(self, record: bool = True, maps: bool = True) -> bytes:
+        """The next frame; `record=False` when record() has just been called; `maps=False` for a
+        client that computes the maps itself."""
         if record:
             self.record()
         self.frame_number += 1
-        frame = wire.frame(self)
+        frame = wire.frame(self, maps)
         if not self.playing:
             self.rest()
         return frame

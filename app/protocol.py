@@ -19,6 +19,9 @@ COORDINATE_LIMIT = POINT_LIMIT  # a point's x and y; the view is TF's [-6, 6]²
 CLOSE_BUSY = status.WS_1013_TRY_AGAIN_LATER  # max_sessions reached
 CLOSE_POLICY = status.WS_1008_POLICY_VIOLATION  # too many bad messages, or a foreign origin
 CLOSE_IDLE = 4000  # no message for idle_timeout_s
+# /ws?maps=…: "server" (the default) sends the maps in every frame; "local" sends none, for a
+# client that computes them from the params (the page, static/js/maps.js).
+MAPS = ("server", "local")
 
 
 class _Message(BaseModel):

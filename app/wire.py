@@ -37,17 +37,13 @@ class Session(Protocol):
 SNAPSHOT_FORMAT = 1
 
 
-def frame(session: Session) -> bytes:
-    """The frame for the session as it is: numbers, every neuron's map, the output map."""
+def frame(session: Session, maps: bool = True) -> bytes:
+    """The frame for the session as it is: numbers, and (with `maps`) every neuron's map and the
+    output map; without, the client computes them from the params (docs/protocol.md)."""
     with np.errstate(over="ignore", invalid="ignore"):  # a diverged net's numbers are inf
         net = session.net
         P = net.parameters
         sensitivities = P.epoch_grad if session.sensitivity_kind == "epoch" else P.grad
-        small = net.evaluate(session.grid(frames.NEURON_GRID))
-        big = net.evaluate(session.grid(frames.OUTPUT_GRID))
-        g, G = frames.NEURON_GRID, frames.OUTPUT_GRID
-        hidden = [m.reshape(-1, g, g) for m in small[:-1]]
-        low = 0.0 if session.config.output_activation == "softmax" else -1.0  # probabilities
         header = {
             "type": "frame",
             "frame": session.frame_number,
@@ -58,20 +54,26 @@ def frame(session: Session) -> bytes:
             "diverged": session.diverged,
             "sensitivity": session.sensitivity_kind,
         }
-        maps = np.concatenate(hidden) if hidden else np.zeros((0, g, g))
-        return frames.encode(
-            header,
-            [
-                ("params", frames.finite32(P.values), {}),
-                ("sensitivities", frames.finite32(sensitivities), {}),
-                ("neuron_maps", frames.quantize(maps, -1, 1), {"range": [-1.0, 1.0]}),
-                (
-                    "output_maps",
-                    frames.quantize(big[-1].reshape(-1, G, G), low, 1),
-                    {"range": [low, 1.0]},
-                ),
-            ],
-        )
+        blocks: list[tuple[str, NDArray[Any], dict[str, Any]]] = [
+            ("params", frames.finite32(P.values), {}),
+            ("sensitivities", frames.finite32(sensitivities), {}),
+        ]
+        return frames.encode(header, blocks + (_maps(session) if maps else []))
+
+
+def _maps(session: Session) -> list[tuple[str, NDArray[Any], dict[str, Any]]]:
+    """The blocks of every hidden neuron's map (20×20) and the output's (100×100), as bytes."""
+    net = session.net
+    small = net.evaluate(session.grid(frames.NEURON_GRID))
+    big = net.evaluate(session.grid(frames.OUTPUT_GRID))
+    g, G = frames.NEURON_GRID, frames.OUTPUT_GRID
+    hidden = [m.reshape(-1, g, g) for m in small[:-1]]
+    low = 0.0 if session.config.output_activation == "softmax" else -1.0  # probabilities
+    maps = np.concatenate(hidden) if hidden else np.zeros((0, g, g))
+    return [
+        ("neuron_maps", frames.quantize(maps, -1, 1), {"range": [-1.0, 1.0]}),
+        ("output_maps", frames.quantize(big[-1].reshape(-1, G, G), low, 1), {"range": [low, 1.0]}),
+    ]
 
 
 def state(session: Session) -> dict[str, Any]:
@@ -95,27 +97,32 @@ def state(session: Session) -> dict[str, Any]:
             "label": np.asarray(d.labels).tolist(),
             "train": d.train.tolist(),
         },
-        "network": {
-            "inputs": [node.name for node in net.inputs],
-            "layers": [
-                {"activation": layer.activation.name, "neurons": [n.id for n in layer.neurons]}
-                for layer in net.layers
-            ],
-            "links": [[link.id, link.source.id, link.dest.id] for link in net.links],
-            # The frames' params and sensitivities in order: per neuron, its links, its bias.
-            "params": [
-                pid
-                for neuron in net.neurons
-                for pid in [*(link.id for link in neuron.links_in), neuron.id]
-            ],
-            "values": net.parameters.values.tolist(),
-        },
+        "network": network(net),
         "epoch": net.epoch,
         "playing": session.playing,
         "speed": session.speed,
         "diverged": session.diverged,
         "history": session.history,
         **session.metrics,
+    }
+
+
+def network(net: Network) -> dict[str, Any]:
+    """A network as the state describes it: inputs, layers, links and the params' order."""
+    return {
+        "inputs": [node.name for node in net.inputs],
+        "layers": [
+            {"activation": layer.activation.name, "neurons": [n.id for n in layer.neurons]}
+            for layer in net.layers
+        ],
+        "links": [[link.id, link.source.id, link.dest.id] for link in net.links],
+        # The frames' params and sensitivities in order: per neuron, its links, its bias.
+        "params": [
+            pid
+            for neuron in net.neurons
+            for pid in [*(link.id for link in neuron.links_in), neuron.id]
+        ],
+        "values": net.parameters.values.tolist(),
     }
 
 

@@ -82,6 +82,11 @@ async def serve(websocket: WebSocket, services: Services) -> None:
         reason = f"too many connections from your address: at most {limit} in {window:g} s"
         await _refuse(websocket, metrics, address, "rate", protocol.CLOSE_BUSY, reason)
         return
+    maps = websocket.query_params.get("maps", "server")
+    if maps not in protocol.MAPS:
+        reason = f"maps must be one of {', '.join(protocol.MAPS)}, not {maps[:40]!r}"
+        await _refuse(websocket, metrics, address, "maps", protocol.CLOSE_POLICY, reason)
+        return
     try:
         holder, resumed = store.open(websocket.query_params.get("token"))
     except BusyError:
@@ -93,6 +98,7 @@ async def serve(websocket: WebSocket, services: Services) -> None:
     name = holder.session.token[:6]
     log.info("session %s… %s for %s", name, "resumed" if resumed else "opened", address)
     connection = Connection(websocket, holder, settings, services.limiter, metrics)
+    connection.maps = maps == "server"
     try:
         await connection.run(resumed, services.version)
     finally:
@@ -145,6 +151,7 @@ class Connection:
         self.session.pace.new_connection()  # frames and ticks are timed anew (app/pace.py)
         self.play_wanted = asyncio.Event()
         self.bad = WindowLimit(settings.bad_message_limit, settings.bad_message_window_s)
+        self.maps = True  # whether frames carry maps: False for a client that computes its own
 
     async def run(self, resumed: bool, version: str) -> None:
         try:
@@ -297,7 +304,8 @@ class Connection:
         await asyncio.sleep(0)
         await self._run(pace.frame_s, self.session.record)
         await asyncio.sleep(0)
-        return await self._run(pace.frame_s, pace.timed_frame, self.session.frame, False)
+        frame = self.session.frame
+        return await self._run(pace.frame_s, pace.timed_frame, frame, False, self.maps)
 
     async def _send_loop(self) -> None:
         # Frames outside play (a step, a change, the last frame of a pause), once acked.
@@ -310,7 +318,8 @@ class Connection:
                 continue  # the play loop sends the next frame at its next tick
             async with self.session.lock:
                 pace = self.session.pace
-                frame = await self._run(pace.frame_s, pace.timed_frame, self.session.frame)
+                build = self.session.frame
+                frame = await self._run(pace.frame_s, pace.timed_frame, build, True, self.maps)
             await self._send_frame(frame)
 
     async def _run(self, cost_s: float, work: Callable[..., T], *args: Any) -> T:

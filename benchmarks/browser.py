@@ -1,12 +1,12 @@
 """How fast the page trains and draws, in headless Chromium against a real server.
 
-For each network, 3 runs of 15 s of play at speed "max" after a 2 s warm-up: epochs per second
-(the page's epoch counter), frames drawn per second and the page's milliseconds of drawing per
-frame (both counted by the page, window.lernmi).
+For each network, 3 runs of 15 s of play at speed "max" (or --speed) after a 2 s warm-up: epochs
+per second (the page's epoch counter), frames drawn per second and the page's milliseconds of
+drawing per frame, its maps' computing included (both counted by the page, window.lernmi).
 Prints the medians beside the targets and TensorFlow Playground's ceiling (one epoch per
 animation frame: at most ~60 epochs/s).
 
-    OPENBLAS_NUM_THREADS=1 .venv/bin/python -m benchmarks.browser [--quick]
+    OPENBLAS_NUM_THREADS=1 .venv/bin/python -m benchmarks.browser [--quick] [--speed 1]
 """
 
 import argparse
@@ -40,10 +40,12 @@ def sample(page: Page) -> tuple[float, int, int, float]:
     return time.monotonic(), epoch, int(drawn), float(ms)
 
 
-def run(page: Page, url: str, hash_: str, seconds: float) -> tuple[float, float, float]:
+def run(
+    page: Page, url: str, hash_: str, seconds: float, speed: str = "max"
+) -> tuple[float, float, float]:
     page.goto(f"{url}/{hash_}")
     page.wait_for_function("document.querySelector('#status').textContent === 'live'")
-    page.select_option("#speed", "max")
+    page.select_option("#speed", speed)
     page.click("#play")
     page.wait_for_timeout(2000)
     t0, e0, f0, ms0 = sample(page)
@@ -56,6 +58,9 @@ def run(page: Page, url: str, hash_: str, seconds: float) -> tuple[float, float,
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true", help="one run of 3 s per network")
+    parser.add_argument(
+        "--speed", default="max", choices=["1", "5", "20", "100", "max"], help="epochs per frame"
+    )
     args = parser.parse_args()
     runs, seconds = (1, 3.0) if args.quick else (3, 15.0)
     server, url = spawn()
@@ -72,7 +77,7 @@ def main() -> None:
                     # Playwright's waits use eval, which the page's CSP forbids.
                     viewport: ViewportSize = {"width": 1280, "height": 800}
                     context = browser.new_context(viewport=viewport, bypass_csp=True)
-                    results.append(run(context.new_page(), url, hash_, seconds))
+                    results.append(run(context.new_page(), url, hash_, seconds, args.speed))
                     context.close()
                 epochs = statistics.median(r[0] for r in results)
                 frames = statistics.median(r[1] for r in results)

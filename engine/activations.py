@@ -19,13 +19,17 @@ class Activation:
     """A neuron's activation: output = fn(net input), with the pieces backpropagation needs."""
 
     name: str
+    label: str  # as the page's menu names it
+    formula: str  # fn in engine/formulas.py's syntax over the net input z: what the page computes
     fn: Callable[[Array, Array], None]  # fn(net, out): writes the outputs into `out`
     der: Callable[[Array, Array], None]  # der(output, out): writes d output/d net into `out`
     scalar: Callable[[float], float]  # the same function on one float, for the scalar reference
     scalar_der: Callable[[float], float]  # d output / d net, from the output (one float)
-    der_formula: str  # the derivative in words the explainer prints, in terms of the output o
+    der_formula: str  # the derivative as the page's Explain prints it, of the output o or net
     hidden: bool = True  # usable in hidden layers (softmax is an output-only activation)
+    output: bool = True  # usable at the output (relu is not: TF's outputs are tanh or linear)
     layer_delta: Callable[[Array, Array], Array] | None = None  # when not elementwise (softmax)
+    normalized: bool = False  # the layer's outputs are formula(z) over their sum (softmax)
 
     def delta(self, g: Array, a: Array) -> Array:
         """dE/dnet from g = dE/doutput and the outputs a, for a batch."""
@@ -96,14 +100,19 @@ ACTIVATIONS: dict[str, Activation] = {
     for a in (
         Activation(
             "relu",
+            "ReLU",
+            "max(z, 0)",
             _relu,
             _relu_der,
             lambda z: max(z, 0.0),
             lambda a: 1.0 if a > 0 else 0.0,  # TF: 0 at net ≤ 0
-            "1 if o > 0 else 0",
+            "1 if net > 0, else 0",
+            output=False,
         ),
         Activation(
             "tanh",
+            "Tanh",
+            "tanh(z)",
             _tanh,
             _tanh_der,
             math.tanh,
@@ -112,6 +121,8 @@ ACTIVATIONS: dict[str, Activation] = {
         ),
         Activation(
             "sigmoid",
+            "Sigmoid",
+            "0.5 + 0.5 * tanh(0.5 * z)",
             _sigmoid,
             _sigmoid_der,
             _scalar_sigmoid,
@@ -120,6 +131,8 @@ ACTIVATIONS: dict[str, Activation] = {
         ),
         Activation(
             "linear",
+            "Linear",
+            "z",
             _linear,
             _one,
             lambda z: z,
@@ -128,6 +141,8 @@ ACTIVATIONS: dict[str, Activation] = {
         ),
         Activation(
             "softmax",
+            "Softmax",
+            "exp(z)",  # over the layer's sum: `normalized`
             _softmax,
             _sigmoid_der,  # the diagonal of the Jacobian, ∂p_j/∂net_j = p_j (1 − p_j)
             lambda z: z,  # softmax needs the whole layer: the scalar reference computes it there
@@ -135,17 +150,24 @@ ACTIVATIONS: dict[str, Activation] = {
             "p × (1 − p) on the diagonal, −p_j × p_k across",
             hidden=False,
             layer_delta=_softmax_delta,
+            normalized=True,
         ),
     )
 }
 
-HIDDEN_ACTIVATIONS = tuple(name for name, a in ACTIVATIONS.items() if a.hidden)
-OUTPUT_ACTIVATIONS = ("tanh", "linear", "sigmoid", "softmax")
+
+def allowed_activations(*, output: bool = False) -> tuple[str, ...]:
+    """The names a hidden layer (or, with `output`, an output layer) may use, in registry order."""
+    return tuple(name for name, a in ACTIVATIONS.items() if (a.output if output else a.hidden))
+
+
+HIDDEN_ACTIVATIONS = allowed_activations()
+OUTPUT_ACTIVATIONS = allowed_activations(output=True)
 
 
 def get_activation(name: str, *, output: bool = False) -> Activation:
     """The registered activation `name`, checked against what a hidden or output layer allows."""
-    allowed = OUTPUT_ACTIVATIONS if output else HIDDEN_ACTIVATIONS
+    allowed = allowed_activations(output=output)
     if name not in allowed:
         where = "output" if output else "hidden"
         raise ValueError(

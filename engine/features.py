@@ -1,36 +1,46 @@
 """Input features: the functions of a point (x, y) that feed the network's input layer."""
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
+
+from engine.formulas import compile_numpy
 
 FloatArray = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True)
 class Feature:
-    """One input feature: its registry name, its label on screen and its formula f(x, y)."""
+    """One input feature: its registry name, its label on screen, its formula over x and y (in
+    engine/formulas.py's syntax: the page compiles the same text) and the range its thumbnail
+    spreads over the colour scale (TF Playground's thumbnails)."""
 
     name: str
     label: str
-    fn: Callable[[FloatArray, FloatArray], FloatArray]
+    formula: str
+    thumbnail: tuple[float, float]
+    fn: Callable[[FloatArray, FloatArray], FloatArray] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "fn", compile_numpy(self.formula, ("x", "y")))
 
 
 # TF's input-vector order; cosX and cosY do nothing in TF, here they are real cosines.
+# Adding a feature here is all it takes: the page, the URL hash and the export follow.
 FEATURES: dict[str, Feature] = {
     feature.name: feature
     for feature in (
-        Feature("x", "X₁", lambda x, y: x),
-        Feature("y", "X₂", lambda x, y: y),
-        Feature("xSquared", "X₁²", lambda x, y: x * x),
-        Feature("ySquared", "X₂²", lambda x, y: y * y),
-        Feature("xTimesY", "X₁X₂", lambda x, y: x * y),
-        Feature("sinX", "sin(X₁)", lambda x, y: np.sin(x)),
-        Feature("sinY", "sin(X₂)", lambda x, y: np.sin(y)),
-        Feature("cosX", "cos(X₁)", lambda x, y: np.cos(x)),
-        Feature("cosY", "cos(X₂)", lambda x, y: np.cos(y)),
+        Feature("x", "X₁", "x", (-6, 6)),
+        Feature("y", "X₂", "y", (-6, 6)),
+        Feature("xSquared", "X₁²", "x * x", (0, 36)),
+        Feature("ySquared", "X₂²", "y * y", (0, 36)),
+        Feature("xTimesY", "X₁X₂", "x * y", (-18, 18)),
+        Feature("sinX", "sin(X₁)", "sin(x)", (-1, 1)),
+        Feature("sinY", "sin(X₂)", "sin(y)", (-1, 1)),
+        Feature("cosX", "cos(X₁)", "cos(x)", (-1, 1)),
+        Feature("cosY", "cos(X₂)", "cos(y)", (-1, 1)),
     )
 }
 

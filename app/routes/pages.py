@@ -16,7 +16,7 @@ App = Annotated[Shared, Depends(shared)]
 def _page(request: Request, app: Shared, embed: bool) -> HTMLResponse:
     base = str(request.base_url).rstrip("/")
     discovery = f"{base}/oembed?" + urlencode({"url": str(request.url), "format": "json"})
-    context = {"embed": embed, "oembed": discovery, "full": f"{base}/"}
+    context = {"embed": embed, "oembed": discovery, "full": f"{base}/", "registry": app.registry}
     return app.templates.TemplateResponse(request, "index.html", context)
 
 

@@ -24,6 +24,7 @@ class Shared:
     previewers: WindowLimit  # previews per client address (app/routes/preview.py)
     previews: list[dict[str, Any]]  # the datasets' thumbnails, computed once
     templates: Jinja2Templates
+    registry: dict[str, Any]  # what the page is built from (app/registry.py), made once
 
 
 def shared(connection: HTTPConnection) -> Shared:

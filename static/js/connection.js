@@ -47,7 +47,8 @@ export class Connection {
 
   open() {
     const token = this.storage.getItem(TOKEN);
-    const url = token ? `${this.url}?token=${encodeURIComponent(token)}` : this.url;
+    const joiner = this.url.includes("?") ? "&" : "?"; // the page's URL asks for maps=local
+    const url = token ? `${this.url}${joiner}token=${encodeURIComponent(token)}` : this.url;
     this.status(this.attempt ? "reconnecting" : "connecting");
     const socket = new this.WebSocketImpl(url);
     socket.binaryType = "arraybuffer";

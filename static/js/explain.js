@@ -30,15 +30,14 @@ export function linkSource(id) {
   return id.slice(0, id.lastIndexOf("-"));
 }
 
-// activation′ in terms of the output o (or the net input, for relu), as formula and arithmetic.
-const DERIVATIVES = {
-  tanh: { formula: "1 − o²", numbers: (step) => `(1 − ${factor(step.output)}²)` },
-  sigmoid: { formula: "o × (1 − o)", numbers: (step) => `${factor(step.output)} × (1 − ${factor(step.output)})` },
-  relu: { formula: "1 if net > 0, else 0", numbers: (step) => `${step.net_input > 0 ? 1 : 0}` },
-  linear: { formula: "1", numbers: () => "1" },
-};
-
-const ACTIVATION_NAMES = { tanh: "tanh", sigmoid: "sigmoid", relu: "relu", linear: "linear", softmax: "softmax" };
+/** activation′ as the registry writes it (in terms of the output o or the net input), and
+ * that text with the step's numbers in place of o and net, bracketed when it is a sum. */
+function derivative(activations, name, step) {
+  const formula = activations[name].derivative;
+  const numbers = formula.replace(/\b(o|net)\b/g, (v) => factor(v === "o" ? step.output : step.net_input));
+  const sum = / [−+] | if /.test(formula.replace(/\([^()]*\)/g, ""));
+  return { formula, numbers: sum ? `(${numbers})` : numbers };
+}
 
 function forwardStep(step, layer, activation, depth) {
   const live = step.links_in;
@@ -50,7 +49,7 @@ function forwardStep(step, layer, activation, depth) {
   lines.push(
     activation === "softmax"
       ? `output = e^net / Σ e^net over the layer = ${fmt(step.output)}`
-      : `output = ${ACTIVATION_NAMES[activation]}(${fmt(step.net_input)}) = ${fmt(step.output)}`,
+      : `output = ${activation}(${fmt(step.net_input)}) = ${fmt(step.output)}`,
   );
   return {
     stage: "forward",
@@ -100,7 +99,7 @@ function errorStep(trace, outputs) {
   };
 }
 
-function backwardStep(trace, step, layer, depth, activation, above) {
+function backwardStep(trace, step, layer, depth, activation, above, activations) {
   const lines = [];
   const output = layer === depth;
   const softmax = output && trace.output_activation === "softmax";
@@ -119,9 +118,9 @@ function backwardStep(trace, step, layer, depth, activation, above) {
     formula = "sensitivity δ = ∂E/∂o × activation′(net), which cross-entropy makes o − target";
     lines.push(`sensitivity δ = ${fmt(step.sensitivity_sum)} × ${fmt(step.derivative)} = ${fmt(step.sensitivity)}`);
   } else {
-    const derivative = DERIVATIVES[activation];
-    formula = `sensitivity δ = sensitivity sum × activation′(net), activation′ = ${derivative.formula}`;
-    lines.push(`sensitivity δ = ${factor(step.sensitivity_sum)} × ${derivative.numbers(step)} = ${fmt(step.sensitivity)}`);
+    const der = derivative(activations, activation, step);
+    formula = `sensitivity δ = sensitivity sum × activation′(net), activation′ = ${der.formula}`;
+    lines.push(`sensitivity δ = ${factor(step.sensitivity_sum)} × ${der.numbers} = ${fmt(step.sensitivity)}`);
   }
   for (const l of step.links_in) {
     if (l.dead) {
@@ -182,8 +181,9 @@ function updateStep(trace, step, layer, depth) {
 }
 
 /** The steps of a trace, in order: the inputs and forward layer by layer, the error, backward
- * from the output, then the update. `activation` is the hidden layers' activation. */
-export function buildSteps(trace, activation) {
+ * from the output, then the update. `activation` is the hidden layers' activation;
+ * `activations` the registry's (registry.js), for each one's derivative. */
+export function buildSteps(trace, activation, activations) {
   const depth = trace.layers.length;
   const activationOf = (layer) => (layer === depth ? trace.output_activation : activation);
   const inputs = Object.entries(trace.inputs);
@@ -209,7 +209,7 @@ export function buildSteps(trace, activation) {
   steps.push(errorStep(trace, trace.layers[depth - 1]));
   for (let i = depth - 1; i >= 0; i--) {
     for (const step of trace.layers[i]) {
-      steps.push(backwardStep(trace, step, i + 1, depth, activationOf(i + 1), trace.layers[i + 1]));
+      steps.push(backwardStep(trace, step, i + 1, depth, activationOf(i + 1), trace.layers[i + 1], activations));
     }
   }
   trace.layers.forEach((layer, i) => {

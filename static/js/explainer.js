@@ -6,9 +6,10 @@ import { buildSteps, fmt, nearestPoint, STAGES, stageStart } from "./explain.js"
 const STAGE_NAMES = { forward: "Forward", error: "Error", backward: "Backward", update: "Update" };
 
 export class Explainer {
-  /** $: the page's getElementById; send(message); redraw(); get(): {state, playing}. */
-  constructor($, { send, redraw, get }) {
-    Object.assign(this, { $, send, redraw, get });
+  /** $: the page's getElementById; send(message); redraw(); get(): {state, playing};
+   * activations: the registry's (registry.js). */
+  constructor($, { send, redraw, get, activations }) {
+    Object.assign(this, { $, send, redraw, get, activations });
     this.active = false;
     this.index = null; // the point being explained
     this.trace = null;
@@ -101,7 +102,7 @@ export class Explainer {
     if (!this.active || message.index !== this.index) return;
     const same = this.trace !== null;
     this.trace = message.trace;
-    this.steps = buildSteps(message.trace, this.get().state.config.activation);
+    this.steps = buildSteps(message.trace, this.get().state.config.activation, this.activations);
     this.$("explain_intro").hidden = true;
     this.$("explain_body").hidden = false;
     this.$("explain_apply").disabled = false;

@@ -3,8 +3,6 @@
 // `sliders` (a slider for every weight and bias of a small network: drag one, see the output
 // change). The sensitivity view has its own key, `sensitivity`.
 
-import { INPUT_LABELS } from "./network.js";
-
 export const FIGURE_KEYS = ["chart", "explain", "sliders"];
 export const MOST_SLIDERS = 12; // weights and biases: past this a network is no slider figure
 const RANGE = 4; // a slider's weights run from −RANGE to RANGE
@@ -15,22 +13,25 @@ export function showFigureParts(ui) {
   for (const key of FIGURE_KEYS) document.body.classList.toggle(`show-${key}`, Boolean(ui[key]));
 }
 
-/** A person's name for a weight or a bias of `network` (a state's network), by its id. */
-export function paramLabel(network, id) {
+/** A person's name for a weight or a bias of `network` (a state's network), by its id;
+ * `label(name)` names an input feature (the registry's label). */
+export function paramLabel(network, id, label = (name) => name) {
   const outputs = network.layers.at(-1).neurons;
   const neuron = (nid) => (outputs.length === 1 && outputs[0] === nid ? "the output" : `neuron ${nid}`);
   const link = network.links.find(([linkId]) => linkId === id);
   if (!link) return `bias of ${neuron(id)}`;
   const [, source, dest] = link;
-  const from = network.inputs.includes(source) ? (INPUT_LABELS[source] ?? source) : neuron(source);
+  const from = network.inputs.includes(source) ? label(source) : neuron(source);
   return `weight ${from} → ${neuron(dest)}`;
 }
 
 export class Sliders {
-  /** box: the element that holds the sliders; send: a message to the session. */
-  constructor(box, send) {
+  /** box: the element that holds the sliders; send: a message to the session; label: a
+   * feature's name for a person. */
+  constructor(box, send, label) {
     this.box = box;
     this.send = send;
+    this.label = label;
     this.ids = null; // the params the sliders stand for, in the frames' order
     this.links = new Set(); // which of them are weights (the others are biases)
     this.inputs = [];
@@ -59,7 +60,7 @@ export class Sliders {
   slider(network, id) {
     const label = document.createElement("label");
     const name = document.createElement("span");
-    name.textContent = paramLabel(network, id);
+    name.textContent = paramLabel(network, id, this.label);
     const input = document.createElement("input");
     Object.assign(input, { type: "range", min: -RANGE, max: RANGE, step: 0.01 });
     input.dataset.param = id;

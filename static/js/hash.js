@@ -16,7 +16,7 @@ const FIELDS = [
 ];
 const UI_FIRST = ["showTestData", "discretize"]; // display-only booleans, in TF's order
 const AFTER_FEATURES = [["percTrainData", "perc_train", "int"]];
-export const FEATURES = ["x", "y", "xTimesY", "xSquared", "ySquared", "cosX", "sinX", "cosY", "sinY"];
+// The features' keys (each `name=true|false`) come here, in the registry's hash order.
 const UI_LAST = ["collectStats"];
 const TAIL = [
   ["problem", "problem", "string"],
@@ -85,10 +85,20 @@ function write(kind, value) {
   return String(value);
 }
 
+/** The hash's reader and writer for the registry's features (registry.js). */
+export function hashCodec(registry) {
+  const features = registry.hashFeatures;
+  const defaults = registry.fields.features.default; // TF: x and y
+  return {
+    parse: (hash) => parseHash(hash, features, defaults),
+    serialize: (config, ui = {}, hidden = []) => serializeHash(config, ui, hidden, features, defaults),
+  };
+}
+
 /** {config, ui, hidden} from a hash ("#k=v&k=v" or "k=v&…"): the config fields the link
  * names (the rest are the defaults: the server's `link` message), display flags, and the
  * controls it hides. Unknown keys are ignored, as in TF. */
-export function parseHash(hash) {
+function parseHash(hash, names, defaults) {
   const pairs = new Map();
   for (const part of hash.replace(/^#/, "").split("&")) {
     if (!part) continue;
@@ -106,9 +116,9 @@ export function parseHash(hash) {
     .map((key) => key.slice(0, -HIDE.length));
   // A feature absent from a link that names others keeps TF's default (x and y on); a hidden
   // feature is no input at all (TF removes it).
-  const on = (name) => (pairs.has(name) ? bool(pairs.get(name)) : name === "x" || name === "y");
-  if (FEATURES.some((name) => pairs.has(name) || hidden.includes(name))) {
-    config.features = FEATURES.filter((name) => on(name) && !hidden.includes(name));
+  const on = (name) => (pairs.has(name) ? bool(pairs.get(name)) : defaults.includes(name));
+  if (names.some((name) => pairs.has(name) || hidden.includes(name))) {
+    config.features = names.filter((name) => on(name) && !hidden.includes(name));
   }
   const ui = {};
   for (const key of UI_KEYS) if (pairs.has(key)) ui[key] = bool(pairs.get(key));
@@ -116,7 +126,7 @@ export function parseHash(hash) {
 }
 
 /** The hash for a config (our field names), display flags and hidden controls, in TF's order. */
-export function serializeHash(config, ui = {}, hidden = []) {
+function serializeHash(config, ui, hidden, names, defaults) {
   const parts = [];
   // Escape only what would break the hash apart, so "4,2" stays as TF writes it.
   const add = (key, value) => parts.push(`${key}=${String(value).replace(/[%&=#\s]/g, encodeURIComponent)}`);
@@ -132,8 +142,8 @@ export function serializeHash(config, ui = {}, hidden = []) {
   fields(FIELDS);
   flags(UI_FIRST);
   fields(AFTER_FEATURES);
-  const features = new Set(config.features ?? ["x", "y"]);
-  FEATURES.forEach((name) => add(name, features.has(name)));
+  const features = new Set(config.features ?? defaults);
+  names.forEach((name) => add(name, features.has(name)));
   flags(UI_LAST);
   fields(TAIL);
   flags(UI_END);

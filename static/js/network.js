@@ -13,30 +13,6 @@ const OFF_ALPHA = 0.28; // an input feature that is off: drawn faintly, in its p
 const DIM_ALPHA = 0.12; // links outside explain mode's step
 const FRAME = "rgba(0, 0, 0, 0.35)"; // a box's outline
 const TAG_FONT = "11px system-ui, sans-serif";
-const FEATURES = {
-  x: (x) => x / 6,
-  y: (x, y) => y / 6,
-  xSquared: (x) => (x * x) / 18 - 1,
-  ySquared: (x, y) => (y * y) / 18 - 1,
-  xTimesY: (x, y) => (x * y) / 18,
-  sinX: (x) => Math.sin(x),
-  sinY: (x, y) => Math.sin(y),
-  cosX: (x) => Math.cos(x),
-  cosY: (x, y) => Math.cos(y),
-};
-/** Each input feature's label, as TF Playground writes it. */
-export const INPUT_LABELS = {
-  x: "X₁",
-  y: "X₂",
-  xSquared: "X₁²",
-  ySquared: "X₂²",
-  xTimesY: "X₁X₂",
-  sinX: "sin(X₁)",
-  sinY: "sin(X₂)",
-  cosX: "cos(X₁)",
-  cosY: "cos(X₂)",
-};
-
 /** `count` maps of CELLS × CELLS bytes, each cell `at(k, row, col)`, painted into one tall
  * canvas of PADDED × PADDED cells with each map's edge repeated around it: one paint and one
  * putImageData a frame, and each box drawn smoothly from its cell. */
@@ -57,18 +33,17 @@ function paintAtlas(atlas, count, at, range) {
   return atlas;
 }
 
-const featureAtlas = new Map(); // a feature's map never changes: drawn once
-
-function featureTile(name) {
-  if (!featureAtlas.has(name)) {
-    const value = (row, col) => {
-      const x = -6 + (12 * col) / (CELLS - 1);
-      const y = 6 - (12 * row) / (CELLS - 1);
-      return Math.round((Math.max(-1, Math.min(1, FEATURES[name](x, y))) + 1) * 127.5);
-    };
-    featureAtlas.set(name, paintAtlas(document.createElement("canvas"), 1, (_, r, c) => value(r, c), [-1, 1]));
-  }
-  return featureAtlas.get(name);
+/** A feature's thumbnail: its formula over the grid, its thumbnail range spread over the
+ * colour scale's [-1, 1] (the registry's, registry.js). */
+function featureTile(feature) {
+  const [low, high] = feature.thumbnail;
+  const value = (row, col) => {
+    const x = -6 + (12 * col) / (CELLS - 1);
+    const y = 6 - (12 * row) / (CELLS - 1);
+    const scaled = ((feature.fn(x, y) - low) / (high - low)) * 2 - 1;
+    return Math.round((Math.max(-1, Math.min(1, scaled)) + 1) * 127.5);
+  };
+  return paintAtlas(document.createElement("canvas"), 1, (_, r, c) => value(r, c), [-1, 1]);
 }
 
 /** The point at t ∈ [0, 1] on a link's curve: a cubic Bézier leaving its source and arriving at
@@ -91,11 +66,14 @@ function segmentDistance(px, py, [x1, y1], [x2, y2]) {
 const overlaps = (a, b) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 
 export class NetworkView {
-  /** The view of `canvas`: sized by devicePixelRatio, laid out in CSS pixels; `explains`: whether
-   * explain mode may write numbers right of the outputs (not in the embed). */
-  constructor(canvas, explains = true) {
+  /** The view of `canvas`: sized by devicePixelRatio, laid out in CSS pixels; `registry`: the
+   * server's (registry.js), for the inputs' thumbnails; `explains`: whether explain mode may
+   * write numbers right of the outputs (not in the embed). */
+  constructor(canvas, registry, explains = true) {
     this.canvas = canvas;
+    this.registry = registry;
     this.explains = explains;
+    this.thumbnails = new Map(); // a feature's map never changes: drawn once
     this.ctx = canvas.getContext("2d");
     this.width = 0;
     this.height = 0;
@@ -182,7 +160,6 @@ export class NetworkView {
   draw(state, frame, sensitivityView, focus = null) {
     const { ctx } = this;
     const network = state.network;
-    const { box } = this.layout;
     ctx.setTransform(this.ratio, 0, 0, this.ratio, 0, 0);
     ctx.clearRect(0, 0, this.width, this.height);
     const index = new Map(network.params.map((id, i) => [id, i]));
@@ -191,18 +168,32 @@ export class NetworkView {
     if (sensitivityView) {
       scale = Math.max(...network.links.map(([id]) => Math.abs(values[index.get(id)])), 1e-12);
     }
-    const colour = (value) => css(diverging(sensitivityView ? -value / scale : value));
+    const paint = { value: (id) => values[index.get(id)], scale, sensitivityView };
+    paint.colour = (value) => css(diverging(sensitivityView ? -value / scale : value));
+    this.drawLinks(network, frame.header, paint, focus);
+    this.drawInputs(network);
+    this.drawMaps(network, frame);
+    this.drawBiases(network, paint);
+    this.tags = [];
+    if (focus) this.drawFocus(focus);
+    this.drawn = { ...this.layout, inputs: this.inputs };
+  }
+
+  /** Each link a curve, coloured by its weight (or, in the sensitivity view, by the sign of the
+   * change it is getting, −s) and as wide as its size. */
+  drawLinks(network, header, { value, scale, sensitivityView, colour }, focus) {
+    const { ctx } = this;
+    const { box } = this.layout;
     const focused = new Set(focus?.links ?? []);
     // While training, dashes drift along each link: forwards for weights, backwards (from the
     // output towards the inputs) for sensitivities, the way the blame flows.
-    ctx.setLineDash(frame.header.playing ? [6, 3] : []);
-    ctx.lineDashOffset = (sensitivityView ? 1 : -1) * (frame.header.frame % 9);
+    ctx.setLineDash(header.playing ? [6, 3] : []);
+    ctx.lineDashOffset = (sensitivityView ? 1 : -1) * (header.frame % 9);
     for (const [id, source, dest] of network.links) {
       ctx.globalAlpha = focus && !focused.has(id) ? DIM_ALPHA : 1;
-      const value = values[index.get(id)];
-      const size = sensitivityView ? Math.abs(value) / scale : Math.min(Math.abs(value), 5) / 5;
-      // In the sensitivity view the colour is the sign of the change the link is getting (−s).
-      ctx.strokeStyle = colour(value);
+      const v = value(id);
+      const size = sensitivityView ? Math.abs(v) / scale : Math.min(Math.abs(v), 5) / 5;
+      ctx.strokeStyle = colour(v);
       ctx.lineWidth = 1 + (LINK_WIDTH * box - 1) * size;
       const [x1, y1, x2, y2] = this.ends(source, dest);
       const mx = (x1 + x2) / 2;
@@ -213,16 +204,25 @@ export class NetworkView {
     }
     ctx.globalAlpha = 1;
     ctx.setLineDash([]);
+  }
+
+  /** The input features' thumbnails, those that are off faintly. */
+  drawInputs(network) {
+    const { ctx } = this;
     ctx.imageSmoothingEnabled = true;
     ctx.imageSmoothingQuality = "medium";
     const on = new Set(network.inputs);
     for (const name of this.inputs) {
+      if (!this.thumbnails.has(name)) this.thumbnails.set(name, featureTile(this.registry.features[name]));
       ctx.globalAlpha = on.has(name) ? 1 : OFF_ALPHA;
-      this.drawBox(featureTile(name), 0, name);
+      this.drawBox(this.thumbnails.get(name), 0, name);
     }
     ctx.globalAlpha = 1;
-    // The hidden neurons' maps, then each output neuron's, sampled from its 100×100 map (a
-    // class's probability, for softmax), on the output's range.
+  }
+
+  /** The hidden neurons' maps, then each output neuron's, sampled from its map (a class's
+   * probability, for softmax) on the output's range. */
+  drawMaps(network, frame) {
     const hidden = network.layers.slice(0, -1).flatMap((layer) => layer.neurons);
     // Each map sampled every `step` cells of its grid (the frame's shapes say the grid).
     const sampler = (maps, [, cells]) => {
@@ -234,24 +234,26 @@ export class NetworkView {
     hidden.forEach((id, k) => this.drawBox(atlas, k, id));
     const outputs = network.layers.at(-1).neurons;
     const sample = sampler(frame.arrays.output_maps, frame.shapes.output_maps);
-    const outAtlas = paintAtlas(this.atlases.output, outputs.length, sample, frame.header.blocks.at(-1).range);
+    const outAtlas = paintAtlas(this.atlases.output, outputs.length, sample, frame.ranges.output_maps);
     outputs.forEach((id, k) => this.drawBox(outAtlas, k, id));
-    // Each neuron's bias, a small square at its box's bottom-left corner, the output's included:
-    // 8 px, or a quarter of a small box.
+  }
+
+  /** Each neuron's bias, a small square at its box's bottom-left corner, the output's included:
+   * 8 px, or a quarter of a small box. */
+  drawBiases(network, { value, colour }) {
+    const { ctx } = this;
+    const { box } = this.layout;
     ctx.strokeStyle = "#555";
     ctx.lineWidth = 1;
     const bias = Math.max(4, Math.min(8, Math.round(box / 4)));
     for (const layer of network.layers) {
       for (const id of layer.neurons) {
         const [x, y] = this.places.get(id);
-        ctx.fillStyle = colour(values[index.get(id)]);
+        ctx.fillStyle = colour(value(id));
         ctx.fillRect(x - bias / 2, y + box - bias + 2, bias, bias);
         ctx.strokeRect(x - bias / 2, y + box - bias + 2, bias, bias);
       }
     }
-    this.tags = [];
-    if (focus) this.drawFocus(focus);
-    this.drawn = { ...this.layout, inputs: this.inputs };
   }
 
   /** Cell `k` of an atlas, smoothed into the box of `id`, with a thin frame. */

@@ -35,7 +35,7 @@ function bigMap(frame, state, view) {
   const [canvas, side, bytes, range] =
     k >= 0
       ? [neuronCanvas, cells, frame.arrays.neuron_maps.subarray(k * cells * cells, (k + 1) * cells * cells), [-1, 1]]
-      : [mapCanvas, size, frame.arrays.output_maps.subarray(0, size * size), frame.header.blocks.at(-1).range];
+      : [mapCanvas, size, frame.arrays.output_maps.subarray(0, size * size), frame.ranges.output_maps];
   const shown = view.ui.discretize ? bytes.map((b) => (b >= 128 ? 255 : 0)) : bytes;
   return put(canvas, paint(shown, range), side);
 }

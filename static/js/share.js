@@ -1,7 +1,6 @@
 // Share, embed, export and import: the dialog behind the top bar's "Share" button.
 
 import { datasetField } from "./datasets.js";
-import { serializeHash } from "./hash.js";
 
 // TF Playground's NAME_hide keys the embed dialog offers, with what each hides.
 export const HIDE_CHOICES = [
@@ -29,8 +28,9 @@ export function embedCode(origin, page, hash, width, height) {
   return `<iframe src="${src}" width="${width}" height="${height}" title="Lernmi Playground" style="border:0" loading="lazy"></iframe>`;
 }
 
-/** The hash of an embed: the configuration, the display choices, and what it hides. */
-export function embedHash(config, ui, hide) {
+/** The hash of an embed: the configuration, the display choices, and what it hides, written
+ * by `serializeHash` (hash.js's codec). */
+export function embedHash(serializeHash, config, ui, hide) {
   const hidden = hide.filter((name) => name !== "hideText");
   return serializeHash(config, { ...ui, hideText: hide.includes("hideText") }, hidden);
 }
@@ -59,9 +59,9 @@ function checkboxes(choices) {
 }
 
 export class Share {
-  /** $: getElementById; send(message); get(): {state, ui}. */
-  constructor($, { send, get }) {
-    Object.assign(this, { $, send, get });
+  /** $: getElementById; send(message); get(): {state, ui}; serialize: hash.js's writer. */
+  constructor($, { send, get, serialize }) {
+    Object.assign(this, { $, send, get, serialize });
     this.waiting = []; // resolves for the next snapshot
     this.previewTimer = null;
     this.bind();
@@ -102,7 +102,8 @@ export class Share {
     const width = Math.max(300, Math.min(1600, Number($("embed_width").value) || 700));
     const height = Math.max(200, Math.min(1200, Number($("embed_height").value) || 450));
     const page = $("embed_page").value;
-    const hash = embedHash(state.config, { ...ui, ...Object.fromEntries(show.map((key) => [key, true])) }, hide);
+    const shown = { ...ui, ...Object.fromEntries(show.map((key) => [key, true])) };
+    const hash = embedHash(this.serialize, state.config, shown, hide);
     $("embed_code").value = embedCode(location.origin, page, hash, width, height);
     clearTimeout(this.previewTimer);
     this.previewTimer = setTimeout(() => {

@@ -77,7 +77,9 @@ def test_user_input_never_reaches_html_unescaped():
         page = client.get("/", params={"q": attack})
         embed = client.get("/oembed", params={"url": f"{BASE}/#dataset=xor&x={attack}"})
     assert "<script>alert(1)" not in page.text
-    assert page.text.count("<script") == 1  # the page's own module, nothing else
+    # The page's own module and the registry's JSON (app/registry.py), nothing else.
+    assert page.text.count("<script") == 2
+    assert page.text.count('<script type="application/json" id="registry">') == 1
     frame = embed.json()["html"]
     assert "<script>" not in frame
     assert frame.count('"') == frame.count('="') * 2  # every quote delimits an attribute

@@ -20,6 +20,7 @@ def test_the_page_and_the_embed_play_under_the_content_security_policy(
     for path in ["/", "/embed"]:
         page.goto(f"{server}{path}#seed=0.5")
         page.wait_for_function("() => window.lernmi.framesDrawn > 0")
+        assert page.evaluate("() => window.lernmi.mapsIn") == "worker"  # the policy lets it run
         page.click("#play")
         page.wait_for_function(
             "() => Number(document.querySelector('#epoch').textContent.replace(',', '')) > 5"

@@ -47,6 +47,13 @@ test("a first visit connects without a token and keeps the one it is given", asy
   assert.deepEqual(socket().sent, []);
 });
 
+test("a socket URL with a query keeps it and adds the token", () => {
+  FakeSocket.made = [];
+  const store = { getItem: () => "T1", setItem() {} };
+  new Connection("ws://host/ws?maps=local", store, { message() {}, status() {} }, { WebSocketImpl: FakeSocket }).open();
+  assert.equal(FakeSocket.made[0].url, "ws://host/ws?maps=local&token=T1");
+});
+
 test("a return visit resumes with its token", () => {
   const { socket } = setup({ "lernmi.token": "T 1" });
   assert.equal(socket().url, "ws://host/ws?token=T%201");

@@ -2,9 +2,11 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 
+import { makeRegistry } from "../../static/js/registry.js";
 import { buildSteps, fmt, linkSource, nearestPoint, stageStart, STAGES } from "../../static/js/explain.js";
 
 const load = (name) => JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url)));
+const { activations: ACTIVATIONS } = makeRegistry(load("registry.json"));
 const tanh = load("trace-tanh.json");
 const softmax = load("trace-softmax.json");
 const neurons = (trace) => trace.layers.reduce((n, layer) => n + layer.length, 0);
@@ -22,7 +24,7 @@ test("numbers have 3 decimals, small ones 2 significant digits, and a true minus
 
 test("the steps go inputs, forward per neuron, error, backward from the output, update", () => {
   for (const trace of [tanh, softmax]) {
-    const steps = buildSteps(trace, trace === tanh ? "tanh" : "relu");
+    const steps = buildSteps(trace, trace === tanh ? "tanh" : "relu", ACTIVATIONS);
     assert.equal(steps.length, 1 + neurons(trace) + 1 + neurons(trace) + neurons(trace));
     assert.deepEqual([...new Set(steps.map((s) => s.stage))], STAGES);
     const backward = steps.slice(stageStart(steps, "backward"), stageStart(steps, "update"));
@@ -34,7 +36,7 @@ test("the steps go inputs, forward per neuron, error, backward from the output, 
 });
 
 test("each forward step's arithmetic comes to the trace's net input and output", () => {
-  const steps = buildSteps(tanh, "tanh");
+  const steps = buildSteps(tanh, "tanh", ACTIVATIONS);
   const all = tanh.layers.flat();
   for (const step of steps.filter((s) => s.stage === "forward" && s.layer > 0)) {
     const neuron = all.find((n) => n.id === step.neurons[0]);
@@ -47,7 +49,7 @@ test("each forward step's arithmetic comes to the trace's net input and output",
 });
 
 test("backward: the output's δ is (o − t) × (1 − o²), a hidden one's sum is what its links out send back", () => {
-  const steps = buildSteps(tanh, "tanh");
+  const steps = buildSteps(tanh, "tanh", ACTIVATIONS);
   const output = steps.find((s) => s.title.startsWith("Backward · output"));
   const o = tanh.layers.at(-1)[0];
   assert.match(output.lines[0], /^sensitivity δ = .+ × \(1 − .+²\) = /);
@@ -60,7 +62,7 @@ test("backward: the output's δ is (o − t) × (1 − o²), a hidden one's sum 
 });
 
 test("softmax with cross-entropy: δ = p − t, with a one-hot target, and the update moves each weight", () => {
-  const steps = buildSteps(softmax, "relu");
+  const steps = buildSteps(softmax, "relu", ACTIVATIONS);
   const error = steps[stageStart(steps, "error")];
   assert.equal(error.neurons.length, 3);
   assert.ok(error.lines.some((l) => l.startsWith("3:2: probability")));
@@ -88,7 +90,7 @@ test("every activation, loss and shape gives steps whose numbers are all numbers
   ];
   for (const [name, activation] of cases) {
     const trace = load(name);
-    const steps = buildSteps(trace, activation);
+    const steps = buildSteps(trace, activation, ACTIVATIONS);
     assert.equal(steps.length, 2 + 3 * neurons(trace), name);
     for (const step of steps) {
       const text = [step.title, step.words, step.formula, ...step.lines, ...Object.values(step.labels)].join(" ");
@@ -100,7 +102,7 @@ test("every activation, loss and shape gives steps whose numbers are all numbers
 
 test("a sigmoid output with cross-entropy and no hidden layer: no hidden steps, no sent-back lines", () => {
   const trace = load("trace-sigmoid.json");
-  const steps = buildSteps(trace, "sigmoid");
+  const steps = buildSteps(trace, "sigmoid", ACTIVATIONS);
   const backward = steps.filter((s) => s.stage === "backward");
   assert.equal(backward.length, 1);
   assert.ok(!backward[0].lines.some((l) => l.includes("sends back")));

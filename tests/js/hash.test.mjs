@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { hashKey, parseHash, serializeHash } from "../../static/js/hash.js";
+import { readFileSync } from "node:fs";
+
+import { hashCodec, hashKey } from "../../static/js/hash.js";
+import { makeRegistry } from "../../static/js/registry.js";
+
+const REGISTRY = makeRegistry(JSON.parse(readFileSync(new URL("fixtures/registry.json", import.meta.url))));
+const { parse: parseHash, serialize: serializeHash } = hashCodec(REGISTRY);
 
 // A real TF Playground link, from its issue tracker (shared/reference/tf-playground.md).
 const TF_LINK =
@@ -125,4 +131,14 @@ test("malformed percent-encoding is read as it is, not thrown (#seed=100%)", () 
   assert.equal(parseHash("#seed=%ED%A0%80x").config.seed, "%ED%A0%80x"); // a lone surrogate's bytes
   assert.equal(parseHash("#%E0%A4%A=1&dataset=xor").config.dataset, "xor");
   assert.equal(parseHash("#seed=%F0%9F%98%80").config.seed, "😀");
+});
+
+test("a feature the registry adds is read from and written into the hash, after TF's", () => {
+  const raw = structuredClone(REGISTRY.raw);
+  raw.features.push({ name: "xCubed", label: "X₁³", formula: "x * x * x", thumbnail: [-216, 216] });
+  raw.hash_features.push("xCubed");
+  const codec = hashCodec(makeRegistry(raw));
+  assert.deepEqual(codec.parse("#xCubed=true&x=false").config.features, ["y", "xCubed"]);
+  const hash = codec.serialize({ features: ["x", "xCubed"] });
+  assert.ok(hash.includes("&sinY=false&xCubed=true&"), hash);
 });
