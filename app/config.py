@@ -103,6 +103,7 @@ class Config(BaseModel):
         0,
         strict=True,
         description="pause after this many epochs without a lower test loss; 0: never",
+        json_schema_extra={"minimum": 0, "maximum": EARLY_STOPPING_LIMIT},  # _patience checks
     )
 
     @field_validator("dataset", "reg_dataset")
