@@ -144,7 +144,9 @@ class Playground:
             if not math.isfinite(loss):
                 self.diverged, self.playing = True, False
                 break
-            if self.best.after_epoch(self.net, data, c.early_stopping):
+            # Early stopping counts epochs, so it measures the test loss after each; without
+            # it the best is of the frames' measurements (_measure), and "max" pays nothing.
+            if c.early_stopping and self.best.after_epoch(self.net, data, c.early_stopping):
                 self.playing = False  # early stopping: the test loss has stopped improving
                 break
         self.pace.epochs_took(time.thread_time() - start, done)
