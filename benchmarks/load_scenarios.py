@@ -13,6 +13,7 @@ from benchmarks.load_server import WORKERS, Server, cpu_seconds, socket_count, s
 WARMUP_S = 1.0  # each session's first second of play is not counted
 PING_INTERVAL_S = 1.0
 CHANGE_EVERY = 5  # pings: each playing session makes a config change every 5 s, between pings
+SPREAD = 20  # the clients' pings start at 20 moments spread over a second
 DRAIN_S = 2.0  # after a run, how long outstanding pongs may still come
 SETTLE_S = 1.0  # pause before reading RSS
 IDLE_CPU_S = 5.0  # how long the idle sessions' CPU use is watched
@@ -83,20 +84,26 @@ class Played:
     changes_ms: list[float]  # each config change to the first frame of its state
 
 
-async def play(client: Client, speed: int | str, duration: float, pings: bool) -> Played:
-    """Play at `speed` for `duration` seconds; count frames and pings after the warm-up."""
+async def play(
+    client: Client, speed: int | str, duration: float, pings: bool, slot: int = 0
+) -> Played:
+    """Play at `speed` for `duration` seconds; count frames and pings after the warm-up. `slot`
+    (the client's number) spreads the clients' pings over a second and their changes over
+    CHANGE_EVERY seconds, as readers' clicks are spread, not all at once."""
     await client.send({"type": "speed", "epochs_per_frame": speed})
     await client.send({"type": "play"})
     start = time.perf_counter()
     count_from, end = start + WARMUP_S, start + duration
-    await client.wait_until(count_from)
+    first = count_from + (slot % SPREAD) / SPREAD * PING_INTERVAL_S
+    await client.wait_until(first)
     sent = 0
     while pings and time.perf_counter() < end:
         await client.ping()
         sent += 1
-        tick = count_from + sent * PING_INTERVAL_S
+        tick = first + sent * PING_INTERVAL_S
         await client.wait_until(min(tick - PING_INTERVAL_S / 2, end))
-        if sent % CHANGE_EVERY == 1 and time.perf_counter() < end and client.change_sent is None:
+        due = (sent + slot) % CHANGE_EVERY == 1
+        if due and time.perf_counter() < end and client.change_sent is None:
             # A person's change between pings: the learning rate, which keeps the network.
             await client.change({"learning_rate": 0.01 if sent % 2 else 0.03})
         await client.wait_until(min(tick, end))
@@ -170,7 +177,9 @@ async def load(server: Server, plan: Plan) -> Loaded:
     clients = await open_clients(plan.url(server), plan.load_sessions, ack=True)
     try:
         workers = workers_of(server, [c.ws.local_address[1] for c in clients])
-        played = await asyncio.gather(*(play(c, 1, plan.load_s, True) for c in clients))
+        played = await asyncio.gather(
+            *(play(c, 1, plan.load_s, True, slot) for slot, c in enumerate(clients))
+        )
         return Loaded(list(played), workers)
     finally:
         await close_clients(clients)
