@@ -2,23 +2,9 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { Connection, memoryStorage } from "../../static/js/connection.js";
+import { fakeSocketClass } from "./fake_socket.mjs";
 
-class FakeSocket {
-  static made = [];
-  constructor(url) {
-    this.url = url;
-    this.readyState = 1;
-    this.sent = [];
-    FakeSocket.made.push(this);
-  }
-  send(text) {
-    this.sent.push(JSON.parse(text));
-  }
-  close() {}
-  serverSays(message) {
-    return this.onmessage({ data: JSON.stringify(message) });
-  }
-}
+const FakeSocket = fakeSocketClass(1);
 
 function setup(stored = {}) {
   FakeSocket.made = [];

@@ -2,24 +2,10 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { Connection, memoryStorage } from "../../static/js/connection.js";
+import { fakeSocketClass } from "./fake_socket.mjs";
 import { bytesOf, startLazily } from "../../static/js/lazy.js";
 
-class FakeSocket {
-  static made = [];
-  constructor(url) {
-    this.url = url;
-    this.readyState = 0; // connecting
-    this.sent = [];
-    FakeSocket.made.push(this);
-  }
-  send(text) {
-    this.sent.push(JSON.parse(text));
-  }
-  close() {}
-  serverSays(message) {
-    return this.onmessage({ data: JSON.stringify(message) });
-  }
-}
+const FakeSocket = fakeSocketClass(0); // connecting
 
 const STATE = { type: "state", state_id: 1, config: { seed: "0.5" } };
 
