@@ -6,34 +6,24 @@ from typing import Annotated, Any, Literal
 import anyio
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, Response, UploadFile
 from fastapi.responses import PlainTextResponse
-from starlette.requests import ClientDisconnect
 
 from app import export, restore, upload
 from app.config import InputError
 from app.jsontext import StrictJSONResponse, loads
-from app.routes.shared import Shared, shared
+from app.routes.shared import Shared, body_of, json_body, shared
 from app.settings import Settings
 from engine import Network
 
 router = APIRouter()
 App = Annotated[Shared, Depends(shared)]
-MODEL_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {"application/json": {"schema": {"type": "object"}}},
-        "description": "a model: the snapshot the page exports (docs/protocol.md)",
-    }
-}
+MODEL_BODY = json_body("a model: the snapshot the page exports (docs/protocol.md)")
 
 
 async def _model_of(request: Request, settings: Settings) -> Network:
     """The network of a model file (a snapshot, as the page exports it), read whole (no
     further than max_message_bytes: BodyLimit) and checked; HTTPException 413 or 422 says
     what is wrong."""
-    try:
-        body = await request.body()
-    except ClientDisconnect:  # gone before the body it announced: no one to answer
-        raise HTTPException(400, "the client left before the end of the model") from None
+    body = await body_of(request, "model")
     try:
         # Parsing and checking half a megabyte takes milliseconds: off the event loop.
         return await anyio.to_thread.run_sync(_read_model, body, settings)

@@ -4,21 +4,14 @@ from typing import Annotated, Any
 
 import anyio
 from fastapi import APIRouter, Depends, HTTPException, Request
-from starlette.requests import ClientDisconnect
 
 from app.config import InputError
 from app.preview import preview
-from app.routes.shared import Shared, shared
+from app.routes.shared import Shared, body_of, json_body, shared
 
 router = APIRouter()
 App = Annotated[Shared, Depends(shared)]
-LINK_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {"application/json": {"schema": {"type": "object"}}},
-        "description": 'a link message: {"type": "link", "changes": {…}}',
-    }
-}
+LINK_BODY = json_body('a link message: {"type": "link", "changes": {…}}')
 
 
 @router.post(
@@ -32,10 +25,7 @@ async def preview_route(request: Request, app: App) -> dict[str, Any]:
     if not app.previewers.allow(address):
         limit, window = app.previewers.limit, app.settings.connections_window_s
         raise HTTPException(429, f"too many previews: at most {limit} in {window:g} s")
-    try:
-        body = (await request.body()).decode("utf-8", "replace")
-    except ClientDisconnect:  # gone before the body it announced: no one to answer
-        raise HTTPException(400, "the client left before the end of the request") from None
+    body = (await body_of(request, "request")).decode("utf-8", "replace")
     try:
         return await anyio.to_thread.run_sync(preview, app.settings, body)
     except InputError as error:
