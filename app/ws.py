@@ -243,10 +243,7 @@ class Connection:
         async with self.session.lock:
             if not (self.session.playing and self._frame_due()):
                 return False
-            pace = self.session.pace
-            frame = await self._run(
-                pace.frame_s, pace.timed_frame, self.session.frame, True, self.maps
-            )
+            frame = await self._frame(record=True)
         await self._send_frame(frame)
         return True
 
@@ -318,8 +315,13 @@ class Connection:
         await asyncio.sleep(0)
         await self._run(pace.frame_s, self.session.record)
         await asyncio.sleep(0)
-        frame = self.session.frame
-        return await self._run(pace.frame_s, pace.timed_frame, frame, False, self.maps)
+        return await self._frame(record=False)
+
+    async def _frame(self, record: bool) -> bytes:
+        """The session's next frame (measuring its losses first when `record`), with or without
+        maps as this client asked, timed into the pace; under the session's lock."""
+        pace, build = self.session.pace, self.session.frame
+        return await self._run(pace.frame_s, pace.timed_frame, build, record, self.maps)
 
     async def _send_loop(self) -> None:
         # Frames outside play (a step, a change, the last frame of a pause), once acked.
@@ -331,9 +333,7 @@ class Connection:
             if self.session.playing:
                 continue  # the play loop sends the next frame at its next tick
             async with self.session.lock:
-                pace = self.session.pace
-                build = self.session.frame
-                frame = await self._run(pace.frame_s, pace.timed_frame, build, True, self.maps)
+                frame = await self._frame(record=True)
             await self._send_frame(frame)
 
     async def _run(self, cost_s: float, work: Callable[..., T], *args: Any) -> T:
