@@ -2,6 +2,10 @@
 refuses a bad one."""
 
 import math
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from engine.regularizers import Regularizer, get_regularizer
 
@@ -30,3 +34,21 @@ def check_step(
     reg = get_regularizer(regularization)
     active = None if reg.name == "none" or regularization_rate == 0 else reg
     return float(learning_rate), active, float(regularization_rate)
+
+
+def check_inputs(X: ArrayLike, n_in: int) -> NDArray[Any]:
+    """X as float64 (n, n_in), n ≥ 1, every number finite."""
+    X = np.asarray(X, dtype=np.float64)
+    if X.ndim != 2 or X.shape[1] != n_in or len(X) == 0:
+        raise ValueError(f"X must have shape (n, {n_in}) with n ≥ 1, not {X.shape}")
+    if not np.isfinite(X).all():
+        raise ValueError("X must hold finite numbers only")
+    return X
+
+
+def input_rows(X: ArrayLike, n_in: int) -> NDArray[Any]:
+    """X checked, one row per sample, with a last column of ones for the biases."""
+    X = check_inputs(X, n_in)
+    x = np.ones((len(X), X.shape[1] + 1))
+    x[:, :-1] = X
+    return x

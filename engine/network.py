@@ -14,7 +14,10 @@ from numpy.typing import ArrayLike, NDArray
 
 from engine import snapshot, undo
 from engine.activations import get_activation
-from engine.checks import check_batch_size, check_step
+from engine.checks import check_batch_size, check_inputs, check_step, input_rows
+from engine.compiled import REGULARIZERS as COMPILED_REGULARIZERS
+from engine.compiled import plan as compiled_plan
+from engine.compiled import train as train_compiled
 from engine.losses import bind_loss
 from engine.nodes import (
     Input,
@@ -28,12 +31,11 @@ from engine.nodes import (
 from engine.optimizers import get_optimizer
 from engine.regularizers import Regularizer
 from engine.seeding import Seed, make_rng
-from engine.workspace import Workspace
+from engine.workspace import Workspace, Workspaces
 
 Array = NDArray[Any]  # float64 arrays (float32 for the heatmaps)
-
-_WORKSPACES_KEPT = 8  # sizes whose buffers stay allocated: batch, remainder, train and test
-# sets, the two heatmap grids; fewer would clear the cache on every frame of the server
+Step = tuple[float, Regularizer | None, float]  # the learning rate, regularizer and its rate
+Epoch = tuple[float, Array, Workspace, list[Array]]  # summed loss; last batch, buffers, nets
 
 
 class Network:
@@ -76,8 +78,9 @@ class Network:
                 layer.weights[:] = self.rng.uniform(-0.5, 0.5, size=layer.weights.shape)
                 layer.biases[:] = 0.1
         self.optimizer_state = self._optimizer.new_state(self.parameters.values.shape)
+        self.compiled = True
         self._fns = [layer.activation.fn for layer in self.layers]  # for the hot loops
-        self._workspaces: dict[tuple[int, type], Workspace] = {}
+        self._workspaces = Workspaces(sizes, (self._hidden, output))
         self._last: tuple[Array, Workspace] | None = None  # the batch forward() saw last
         # An epoch taken one mini-batch at a time (train_batch): its order, and how far it got.
         self._batch_order: NDArray[np.intp] | None = None
@@ -112,6 +115,18 @@ class Network:
     def optimizer(self, name: str) -> None:
         self._optimizer = get_optimizer(name)
         self.optimizer_state = self._optimizer.new_state(self.parameters.values.shape)
+        self.compiled = self._plan is not None
+
+    @property
+    def compiled(self) -> bool:
+        """Whether train_epoch runs compiled (engine/kernel.py): True where the compiled epoch
+        knows the activations, loss and optimizer; set False for the numpy path."""
+        return self._plan is not None
+
+    @compiled.setter
+    def compiled(self, wanted: bool) -> None:
+        names = (self.activation, self.output_activation, self.loss_name, self.optimizer)
+        self._plan = compiled_plan(*names) if wanted else None
 
     @property
     def links(self) -> list[Link]:
@@ -126,8 +141,8 @@ class Network:
     # -- the public steps -------------------------------------------------------------------------
     def forward(self, X: ArrayLike) -> Array:
         """Outputs (n, n_outputs) for inputs X (n, n_inputs); every Neuron keeps its outputs."""
-        x = self._rows(X)
-        ws = self._workspace(len(x), np.float64, keep=False)
+        x = input_rows(X, self.layer_sizes[0])
+        ws = self._workspaces.get(len(x), np.float64, keep=False)
         with np.errstate(over="ignore", invalid="ignore"):
             nets = self._forward(x.T, ws, self._params())
         self._remember(x, ws, nets)
@@ -172,7 +187,7 @@ class Network:
         batch is done. False when the step would make a number non-finite: it is not taken."""
         check_batch_size(batch_size)  # all checked before the epoch's order moves
         check_step(learning_rate, regularization, regularization_rate)
-        x, y = self._check_inputs(X), np.asarray(Y)
+        x, y = check_inputs(X, self.layer_sizes[0]), np.asarray(Y)
         n = len(x)
         if self._batch_order is None or len(self._batch_order) != n or self._batch_start >= n:
             self._batch_order, self._batch_start = self.rng.permutation(n), 0
@@ -188,9 +203,9 @@ class Network:
 
     def loss(self, X: ArrayLike, Y: ArrayLike) -> float:
         """The mean loss over (X, Y), without regularization."""
-        x = self._rows(X)
+        x = input_rows(X, self.layer_sizes[0])
         T = self._targets(Y, len(x))
-        ws = self._workspace(len(x), np.float64, keep=False)
+        ws = self._workspaces.get(len(x), np.float64, keep=False)
         with np.errstate(over="ignore", invalid="ignore"):
             self._forward(x.T, ws, self._params())
             return float(self._loss.value(ws.outs[-1], T).mean())
@@ -213,8 +228,8 @@ class Network:
         With `keep`, the buffers are reused by the next call with as many points: copy what
         you want to hold on to. The stored batch of each Neuron is left as it was.
         """
-        X = self._check_inputs(X)
-        ws = self._workspace(len(X), dtype, keep=keep)
+        X = check_inputs(X, self.layer_sizes[0])
+        ws = self._workspaces.get(len(X), dtype, keep=keep)
         ws.ins[0][:-1] = X.T
         values: Array = self.parameters.values.astype(dtype, copy=False)
         with np.errstate(over="ignore", invalid="ignore"):
@@ -248,28 +263,21 @@ class Network:
         """
         lr, reg, rate = check_step(learning_rate, regularization, regularization_rate)
         check_batch_size(batch_size)
-        x_all = self._rows(X)
+        x_all = input_rows(X, self.layer_sizes[0])
         T_all = self._targets(Y, len(x_all)).T  # rows, so that a batch is a contiguous slice
         n = len(x_all)
         rng_state = self.rng.bit_generator.state  # to undo the shuffle if the epoch diverges
         if shuffle:
             order = self.rng.permutation(n)
             x_all, T_all = x_all[order], T_all[order]
-        P = self.parameters
         saved = undo.save(self.parameters, self.optimizer_state, rng_state)
-        sums = np.zeros_like(P.values)
-        params = self._params()
-        total = 0.0
         with np.errstate(over="ignore", invalid="ignore"):
-            for start in range(0, n, batch_size):
-                x = x_all[start : start + batch_size]
-                ws = self._workspace(len(x), np.float64, keep=True)
-                nets = self._forward(x.T, ws, params)
-                total += self._backward(x, ws, T_all[start : start + batch_size].T)
-                self._apply(P.batch_grad, 1.0 / len(x), lr, reg, rate)
-                sums += P.batch_grad
-            np.multiply(P.batch_grad, 1.0 / len(x), out=P.grad)
-            np.multiply(sums, 1.0 / n, out=P.epoch_grad)
+            if self._plan is not None and (reg is None or reg.name in COMPILED_REGULARIZERS):
+                total, x, ws, nets = self._compiled_epoch(x_all, T_all, batch_size, (lr, reg, rate))
+            else:
+                total, x, ws, nets = self._numpy_epoch(x_all, T_all, batch_size, (lr, reg, rate))
+            np.multiply(self.parameters.batch_grad, 1.0 / len(x), out=self.parameters.grad)
+            self.parameters.epoch_grad *= 1.0 / n
         loss = total / n
         if not (math.isfinite(loss) and undo.finite(self.parameters, self.optimizer_state)):
             undo.load(saved, self.parameters, self.optimizer_state, self.rng)
@@ -277,6 +285,32 @@ class Network:
         self._remember(x, ws, nets)
         self.epoch += 1
         return loss
+
+    def _numpy_epoch(self, x_all: Array, T_all: Array, batch_size: int, step: Step) -> Epoch:
+        """The epoch in numpy: its summed loss and last batch (rows, buffers, net inputs)."""
+        P, (lr, reg, rate) = self.parameters, step
+        P.epoch_grad[:] = 0.0
+        params = self._params()
+        total = 0.0
+        for start in range(0, len(x_all), batch_size):
+            x = x_all[start : start + batch_size]
+            ws = self._workspaces.get(len(x), np.float64, keep=True)
+            nets = self._forward(x.T, ws, params)
+            total += self._backward(x, ws, T_all[start : start + batch_size].T)
+            self._apply(P.batch_grad, 1.0 / len(x), lr, reg, rate)
+            P.epoch_grad += P.batch_grad
+        return total, x, ws, nets
+
+    def _compiled_epoch(self, x_all: Array, T_all: Array, batch_size: int, step: Step) -> Epoch:
+        """The same, compiled (engine/kernel.py): its last batch copied into the buffers."""
+        assert self._plan is not None
+        P, state, (lr, reg, rate) = self.parameters, self.optimizer_state, step
+        name = "none" if reg is None else reg.name
+        done = train_compiled(self._plan, x_all, T_all, P, state, batch_size, (lr, rate), name)
+        ws = self._workspaces.get(len(done.last_rows), np.float64, keep=True)
+        for out, computed in zip(ws.outs, done.outs, strict=True):
+            out[:] = computed
+        return done.total, done.last_rows, ws, [net.copy() for net in done.nets]
 
     # -- the arithmetic ---------------------------------------------------------------------------
     def _forward(self, xT: Array, ws: Workspace, params: list[Array]) -> list[Array]:
@@ -336,42 +370,12 @@ class Network:
         (and the batch last forwarded); the next pass allocates what it needs again."""
         self._workspaces.clear()
 
-    def _workspace(self, n: int, dtype: type, keep: bool) -> Workspace:
-        """Buffers for batches of n (kept for the sizes training reuses: batch and remainder)."""
-        key = (n, dtype)
-        kept = self._workspaces.get(key) if keep else None
-        if kept is not None:
-            return kept
-        activations = (self._hidden, self.layers[-1].activation)
-        ws = Workspace(self.layer_sizes, n, dtype, activations)
-        if keep:
-            if len(self._workspaces) >= _WORKSPACES_KEPT:
-                self._workspaces.clear()
-            self._workspaces[key] = ws
-        return ws
-
     def _remember(self, x: Array, ws: Workspace, nets: list[Array]) -> None:
         for k, node in enumerate(self.inputs):
             node.output = x[:, k]
         for layer, out, net in zip(self.layers, ws.outs, nets, strict=True):
             layer.output, layer.net_input = out, net
         self._last = (x, ws)
-
-    def _check_inputs(self, X: ArrayLike) -> Array:
-        X = np.asarray(X, dtype=np.float64)
-        n_in = self.layer_sizes[0]
-        if X.ndim != 2 or X.shape[1] != n_in or len(X) == 0:
-            raise ValueError(f"X must have shape (n, {n_in}) with n ≥ 1, not {X.shape}")
-        if not np.isfinite(X).all():
-            raise ValueError("X must hold finite numbers only")
-        return X
-
-    def _rows(self, X: ArrayLike) -> Array:
-        """X checked, one row per sample, with a last column of ones for the biases."""
-        X = self._check_inputs(X)
-        x = np.ones((len(X), X.shape[1] + 1))
-        x[:, :-1] = X
-        return x
 
     def _targets(self, Y: ArrayLike, n: int) -> Array:
         T = self._loss.targets(np.asarray(Y), self.layer_sizes[-1])

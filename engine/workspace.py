@@ -56,3 +56,31 @@ class Workspace:
         """activation′ of every neuron (the rows of ones get junk, never read)."""
         for der, outputs, into in self.passes:
             der(outputs, into)
+
+
+class Workspaces:
+    """A network's Workspaces, by batch size and dtype, kept for the sizes it reuses (batch,
+    remainder, train and test sets, the two heatmap grids): fewer would clear the cache on every
+    frame of the server."""
+
+    KEPT = 8
+
+    def __init__(self, sizes: tuple[int, ...], activations: tuple[Activation, Activation]) -> None:
+        self.sizes = sizes
+        self.activations = activations
+        self._kept: dict[tuple[int, type], Workspace] = {}
+
+    def get(self, n: int, dtype: type, keep: bool) -> Workspace:
+        """Buffers for a batch of n: the kept ones with `keep`, else new ones."""
+        kept = self._kept.get((n, dtype)) if keep else None
+        if kept is not None:
+            return kept
+        ws = Workspace(self.sizes, n, dtype, self.activations)
+        if keep:
+            if len(self._kept) >= self.KEPT:
+                self._kept.clear()
+            self._kept[(n, dtype)] = ws
+        return ws
+
+    def clear(self) -> None:
+        self._kept.clear()
