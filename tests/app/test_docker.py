@@ -41,13 +41,15 @@ def _exec_form(arguments: str) -> list[str]:
     return [sys.executable if command[0] == "python" else command[0], *command[1:]]
 
 
-def test_the_images_command_serves_healthz_and_its_health_check_passes():
+def test_the_images_command_serves_healthz_and_its_health_check_passes(tmp_path):
     instructions = dict(_instructions())
     command = _exec_form(instructions["CMD"])
     assert command[1:] == ["-m", "app.serve"]
     health = instructions["HEALTHCHECK"].split(" CMD ", 1)[1]
     port = free_port()
     env = {**os.environ, **_env(), "LERNMI_PORT": str(port)}
+    assert env["NUMBA_CACHE_DIR"].startswith("/srv/lernmi/")  # the image's; here a test's own
+    env["NUMBA_CACHE_DIR"] = str(tmp_path / "numba")
     assert env["LERNMI_HOST"] == "0.0.0.0"  # a container listens on every address
     assert env["LERNMI_WORKERS"] == "2"
     server = launch(command, env)
@@ -67,3 +69,17 @@ def test_the_image_runs_as_a_user_without_privileges_and_installs_no_test_tools(
     installs = [a for i, a in instructions if i == "RUN" and "pip install" in a]
     assert installs
     assert all("[test]" not in a and "-e" not in a.split() for a in installs)
+
+
+def test_the_image_compiles_the_epoch_into_a_cache_its_user_owns():
+    (build,) = [a for i, a in _instructions() if i == "RUN" and "pip install" in a]
+    steps = [step.strip() for step in build.split("&&")]
+    compile_at = steps.index('python -c "import engine.kernel"')
+    assert steps[compile_at + 1] == 'chown -R lernmi:lernmi "$NUMBA_CACHE_DIR"'
+
+
+def test_importing_the_engine_fills_the_numba_cache_it_is_given(tmp_path):
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}
+    command = [sys.executable, "-c", "import engine.kernel"]
+    subprocess.run(command, cwd=ROOT, env=env, timeout=CEILING_S, check=True)
+    assert list(tmp_path.rglob("*.nbi"))  # numba's index of what it compiled
