@@ -17,6 +17,8 @@ from app import jsontext
 NEURON_GRID = 20  # cells per side of each hidden neuron's map: the page's thumbnails
 OUTPUT_GRID = 100  # cells per side of the output map: TF Playground's heatmap
 COMPRESSION = 1  # zlib level: maps are smooth, so the fastest level already shrinks them ~3×
+# The names of the dtypes frames carry, looked up: numpy builds a dtype's name anew each time.
+DTYPE_NAMES = {np.dtype(t): np.dtype(t).name for t in (np.float32, np.uint8)}
 
 
 def quantize(values: NDArray[Any], low: float, high: float) -> NDArray[np.uint8]:
@@ -33,6 +35,8 @@ def finite32(values: NDArray[Any]) -> NDArray[np.float32]:
     (±3.4e38), NaN is 0. Only a diverged network has such numbers, and its frame says so."""
     with np.errstate(over="ignore"):
         wide = np.asarray(values, dtype=np.float32)
+    if np.isfinite(wide).all():  # every frame but a diverged network's: one quick check
+        return wide
     top = float(np.finfo(np.float32).max)
     finite: NDArray[np.float32] = np.nan_to_num(wide, nan=0.0, posinf=top, neginf=-top)
     return finite
@@ -42,7 +46,8 @@ def encode(header: dict[str, Any], blocks: list[tuple[str, NDArray[Any], dict[st
     """A frame: `header` (strict JSON) plus each (name, array, extra description) block, deflated
     together."""
     described = [
-        {"name": name, "dtype": str(array.dtype), "shape": list(array.shape), **extra}
+        {"name": name, "dtype": DTYPE_NAMES.get(array.dtype) or array.dtype.name}
+        | {"shape": list(array.shape), **extra}
         for name, array, extra in blocks
     ]
     head = jsontext.dumps({**header, "blocks": described}).encode("ascii")

@@ -29,11 +29,13 @@ def quality(
         return {"rmse": rmse, "r2": r2}
     if predicted.shape[1] > 1:
         guess, truth = predicted.argmax(axis=1), labels.astype(np.int64)
+        right = guess == truth
     else:  # ±1 labels: class 0 is +1, as the datasets number them
-        guess = np.where(predicted[:, 0] >= 0, 0, 1)
-        truth = np.where(labels > 0, 0, 1)
-    out: dict[str, Any] = {"accuracy": float((guess == truth).mean()) if n else None}
+        right = (predicted[:, 0] >= 0) == (labels > 0)
+    out: dict[str, Any] = {"accuracy": float(np.count_nonzero(right)) / n if n else None}
     if confusion:
+        if predicted.shape[1] == 1:
+            guess, truth = np.where(predicted[:, 0] >= 0, 0, 1), np.where(labels > 0, 0, 1)
         matrix = np.zeros((n_classes, n_classes), dtype=np.int64)
         np.add.at(matrix, (truth, guess), 1)
         out["confusion"] = matrix.tolist()

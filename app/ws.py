@@ -179,9 +179,8 @@ class Connection:
     async def _receive_loop(self) -> None:
         while True:
             try:
-                event = await asyncio.wait_for(
-                    self.websocket.receive(), timeout=self.settings.idle_timeout_s
-                )
+                async with asyncio.timeout(self.settings.idle_timeout_s):
+                    event = await self.websocket.receive()
             except TimeoutError:
                 self.metrics.errors.labels("idle").inc()
                 idle = f"closed after {self.settings.idle_timeout_s:g} s without a message"
@@ -292,7 +291,8 @@ class Connection:
         patience = self.session.pace.patience(self.interval, since)
         if not flat_out and not self.acked.is_set() and patience > 0:
             with suppress(TimeoutError):
-                await asyncio.wait_for(self.acked.wait(), patience)
+                async with asyncio.timeout(patience):
+                    await self.acked.wait()
 
     async def _train_tick(self) -> None:
         """A tick's training, in slices, each a turn of the event loop, so other sockets get in

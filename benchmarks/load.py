@@ -44,7 +44,6 @@ and it may give one worker most of them: a table shows how scenario 2's sessions
 """
 
 import argparse
-import asyncio
 import sys
 import tempfile
 import time
@@ -54,6 +53,7 @@ from pathlib import Path
 
 from websockets.exceptions import WebSocketException
 
+from benchmarks import load_client
 from benchmarks.load_client import ClientError
 from benchmarks.load_report import (
     control_rows,
@@ -73,7 +73,7 @@ from benchmarks.tables import table
 def run_control(plan: Plan, directory: Path) -> None:
     with running_server(directory, "control") as server:
         print(f"\nrunning: {plan.control_rounds} pings and changes …", flush=True)
-        result = asyncio.run(control(server, plan))
+        result = load_client.run(control(server, plan))
     padded = [row + [""] * (5 - len(row)) for row in control_rows(result)]
     print()
     print(table(["scenario", "figure", "value", "target", "result"], padded, right=(2,)))
@@ -83,17 +83,17 @@ def run(plan: Plan, directory: Path) -> None:
     usages: list[Usage] = []
     with running_server(directory, "load") as server:
         print(f"\nrunning: {plan.control_rounds} pings and changes …", flush=True)
-        control_result = asyncio.run(control(server, plan))
+        control_result = load_client.run(control(server, plan))
         print(f"running: 1 session at max for {plan.solo_s:g} s …", flush=True)
         with cpu_usage(server, usages):
-            solo_result = asyncio.run(solo(server, plan))
+            solo_result = load_client.run(solo(server, plan))
         print(f"running: {plan.load_sessions} sessions for {plan.load_s:g} s …", flush=True)
         with cpu_usage(server, usages):
-            load_result = asyncio.run(load(server, plan))
+            load_result = load_client.run(load(server, plan))
         peak_kb = {pid: status_kb(pid, "VmHWM") for pid in server.workers}
     print(f"running: {plan.idle_sessions} idle sessions on a fresh server …", flush=True)
     with running_server(directory, "idle") as server:
-        idle_result = asyncio.run(idle(server, plan))
+        idle_result = load_client.run(idle(server, plan))
     rows = [
         *control_rows(control_result),
         *solo_rows(solo_result, usages[0]),

@@ -5,16 +5,24 @@ import asyncio
 import itertools
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
+import uvloop
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
 from app import frames
 
 OPEN_TIMEOUT_S = 15.0  # connect, and receive the greeting and the first frame
+T = TypeVar("T")
+
+
+def run(main: Coroutine[Any, Any, T]) -> T:
+    """`main` run to its end on uvloop's event loop, as the server's workers run: the clients
+    share the machine with the server, and this way they take less of its CPU."""
+    return uvloop.run(main)
 
 
 class ClientError(Exception):

@@ -1,7 +1,7 @@
 """Which networks the compiled epoch (engine/kernel.py) can train, and the glue that hands it a
 network's arrays and takes them back."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -13,6 +13,7 @@ from engine.nodes import Parameters
 Array = NDArray[Any]
 _STATE_ROWS = {"velocity": k.VELOCITY, "m": k.M, "v": k.V}  # engine/optimizers.py's names
 REGULARIZERS = frozenset(k.REGULARIZER_CODES)  # the ones the compiled epoch knows
+SCRATCH_KEPT = 16  # buffers a network keeps: a few for training, three per set it is scored on
 
 
 @dataclass(frozen=True)
@@ -24,11 +25,27 @@ class Plan:
     loss: int
     optimizer: int
     scale: float  # binary cross-entropy's q = scale·o + (1 − scale); unused otherwise
+    sizes: Array  # [inputs, *hidden, outputs]
+    offsets: Array  # where each layer's block starts in the flat parameters
+    # Buffers reused from call to call, by name and size (Network.release lets them go).
+    scratch: dict[tuple[str, tuple[int, ...]], Array] = field(default_factory=dict)
+
+    def buffer(self, name: str, shape: tuple[int, ...], fill: float | None = None) -> Array:
+        """A float64 buffer of `shape` kept under `name` (filled with `fill` when made)."""
+        kept = self.scratch.get((name, shape))
+        if kept is None:
+            if len(self.scratch) >= SCRATCH_KEPT:
+                self.scratch.clear()
+            kept = np.empty(shape) if fill is None else np.full(shape, fill)
+            self.scratch[(name, shape)] = kept
+        return kept
 
 
-def plan(hidden: str, output: str, loss: str, optimizer: str) -> Plan | None:
-    """The codes for a network of these names, or None when the compiled epoch has no form for
-    one of them (the numpy path trains it)."""
+def plan(
+    hidden: str, output: str, loss: str, optimizer: str, shapes: list[tuple[int, int]]
+) -> Plan | None:
+    """The codes for a network of these names and Parameters.shapes, or None when the compiled
+    epoch has no form for one of them (the numpy path trains it)."""
     codes = k.ACTIVATION_CODES
     if hidden not in codes or output not in codes or optimizer not in k.OPTIMIZER_CODES:
         return None
@@ -38,15 +55,20 @@ def plan(hidden: str, output: str, loss: str, optimizer: str) -> Plan | None:
     if loss == "cross_entropy":
         loss_code = k.CATEGORICAL_CROSS_ENTROPY if output == "softmax" else k.BINARY_CROSS_ENTROPY
         scale = 0.5 if output == "tanh" else 1.0
-    return Plan(codes[hidden], codes[output], loss_code, k.OPTIMIZER_CODES[optimizer], scale)
+    sizes = np.array([shapes[0][1] - 1, *(rows for rows, _ in shapes)], dtype=np.int64)
+    offsets = np.cumsum([0, *(rows * cols for rows, cols in shapes[:-1])], dtype=np.int64)
+    ids = (codes[hidden], codes[output], loss_code, k.OPTIMIZER_CODES[optimizer])
+    return Plan(*ids, scale, sizes, offsets)
 
 
 @dataclass(frozen=True)
 class Epoch:
-    """What a compiled epoch leaves: its summed loss and the last batch's rows, and each layer's
-    outputs and net inputs for it, (neurons, n) each."""
+    """What a compiled epoch leaves: its summed loss; when that and every number it made are
+    finite, the last batch's rows ([features, 1]) and each layer's outputs and net inputs for
+    it, (neurons, n) each. When not, the network was left as it was."""
 
     total: float
+    finite: bool
     last_rows: Array
     outs: list[Array]
     nets: list[Array]
@@ -54,19 +76,19 @@ class Epoch:
 
 def train(
     plan: Plan,
-    x: Array,
-    T: Array,
+    data: tuple[Array, Array, Array],  # X (n, features), T (outputs, n), the order of the rows
     P: Parameters,
     state: dict[str, Array],
     batch_size: int,
     rates: tuple[float, float],  # the learning rate, the regularization rate
     regularizer: str,
 ) -> Epoch:
-    """One epoch, compiled, over rows x ([features, 1]) and targets T (n, outputs): P's values,
-    batch_grad, epoch_grad (the epoch's sum), dead and alive, and `state`, updated in place."""
-    sizes = np.array([P.shapes[0][1] - 1, *(rows for rows, _ in P.shapes)], dtype=np.int64)
-    flat = np.zeros((8, len(P.values)))
-    flat[k.VALUES], flat[k.IS_WEIGHT] = P.values, P.is_weight
+    """One epoch, compiled, on a copy of the network's numbers: put back into P (values, grad,
+    batch_grad, epoch_grad, dead, alive) and `state` only if every one is finite."""
+    X, T, order = data
+    sizes, n, width = plan.sizes, len(X), int(plan.sizes.max())
+    flat = plan.buffer("flat", (9, len(P.values)), fill=0.0)
+    flat[k.VALUES], flat[k.IS_WEIGHT], flat[k.SUMS] = P.values, P.is_weight, 0.0
     flat[k.ALIVE] = 1.0 if P.alive is None else P.alive
     for key, row in _STATE_ROWS.items():
         if key in state:
@@ -74,30 +96,51 @@ def train(
     steps = float(state["t"][0]) if "t" in state else 0.0
     codes = [plan.hidden, plan.output, plan.loss, plan.optimizer]
     codes += [k.REGULARIZER_CODES[regularizer], batch_size]
-    count = min(batch_size, len(x))
-    acts = np.ones((len(sizes), int(sizes.max()) + 1, count))
-    nets = np.empty((len(sizes) - 1, int(sizes.max()), count))
+    count = min(batch_size, n)
+    acts = plan.buffer("acts", (len(sizes), width + 1, count), fill=1.0)  # its bias rows stay 1
+    nets = plan.buffer("nets", (len(sizes) - 1, width, count))
     all_rates = np.array([*rates, plan.scale, steps])
-    total = k.epoch(
-        np.ascontiguousarray(x),
-        np.ascontiguousarray(T),
-        acts,
-        nets,
-        flat,
-        P.dead,
-        np.array(P.offsets, dtype=np.int64),
-        sizes,
-        np.array(codes, dtype=np.int64),
-        all_rates,
-    )
-    P.values[:], P.batch_grad[:], P.epoch_grad[:] = flat[k.VALUES], flat[k.GRAD], flat[k.SUMS]
-    P.alive = flat[k.ALIVE].copy() if P.dead.any() else None
+    dead = P.dead.copy()
+    T_rows = T.T if T.shape[0] == 1 else np.ascontiguousarray(T.T)  # (1, n).T is contiguous
+    codes_array = np.array(codes, dtype=np.int64)
+    args = (acts, nets, flat, dead, plan.offsets, sizes, codes_array, all_rates)
+    total = k.epoch(X, T_rows, order, *args)
+    last = n - (n - 1) % batch_size - 1  # the last batch's first row
+    m = n - last
+    if not np.isfinite(total):
+        return Epoch(total, False, X[:0], [], [])
+    P.values[:], P.batch_grad[:], P.dead[:] = flat[k.VALUES], flat[k.GRAD], dead
+    P.grad[:], P.epoch_grad[:] = flat[k.MEAN], flat[k.SUMS]
+    P.alive = flat[k.ALIVE].copy() if dead.any() else None
     for key, row in _STATE_ROWS.items():
         if key in state:
             state[key][:] = flat[row]
     if "t" in state:
         state["t"][0] = all_rates[k.STEPS]
-    last = len(x) - (len(x) - 1) % batch_size - 1  # the last batch's first row
-    m = len(x) - last
+    rows = np.ones((m, X.shape[1] + 1))
+    rows[:, :-1] = X[order[last:]]
     outs = [acts[j + 1, :size, :m] for j, size in enumerate(sizes[1:])]
-    return Epoch(total, x[last:], outs, [nets[j, :size, :m] for j, size in enumerate(sizes[1:])])
+    return Epoch(total, True, rows, outs, [nets[j, :size, :m] for j, size in enumerate(sizes[1:])])
+
+
+def outputs(plan: Plan, X: Array, values: Array) -> Array:
+    """Every layer's outputs for the n rows of X (n, inputs), compiled: (layers + 1, width + 1,
+    n), layer l's in [l + 1, :neurons] (and X in [0]). A buffer the next call of as many rows
+    reuses: copy what you keep."""
+    n, sizes = len(X), plan.sizes
+    width = int(sizes.max())
+    acts = plan.buffer("outputs", (len(sizes), width + 1, n), fill=1.0)  # its bias rows stay 1
+    acts[0, : sizes[0]] = X.T
+    nets = plan.buffer("outputs' nets", (len(sizes) - 1, width, n))
+    k.forward(acts, nets, values, plan.offsets, sizes, plan.hidden, plan.output, n)
+    return acts
+
+
+def score(plan: Plan, X: Array, T: Array, values: Array) -> tuple[float, Array]:
+    """The loss summed over the n rows of X (n, inputs) with targets T (outputs, n), and the
+    outputs (outputs, n, in a buffer the next call reuses): one compiled forward pass."""
+    acts, layers = outputs(plan, X, values), len(plan.sizes) - 1
+    delta = plan.buffer("delta", acts.shape[1:])
+    rows = T.T if T.shape[0] == 1 else np.ascontiguousarray(T.T)
+    total = k.output_delta(delta, acts, rows, layers, plan.loss, plan.output, plan.scale, len(X))
+    return total, acts[layers, : plan.sizes[-1]]

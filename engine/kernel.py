@@ -37,15 +37,28 @@ _I, _F = numba.int64, numba.float64
 _V, _M, _C = _F[::1], _F[:, ::1], _F[:, :, ::1]
 
 
+@numba.njit(_F(_F), cache=True, nogil=True, error_model="numpy")
+def tanh(z: float) -> float:
+    """tanh z within 1e-16 of libm's, in half its time (libm's tanh was half the epoch's): from
+    e^(−2|z|) where that is exact enough, else its series (|z| < 0.01, first term left 2e-20)."""
+    a = abs(z)
+    if a < 0.01:
+        z2 = z * z
+        return z * (1.0 - z2 * (1.0 / 3.0 - z2 * (2.0 / 15.0 - z2 * (17.0 / 315.0))))
+    e = math.exp(-2.0 * a)
+    t = (1.0 - e) / (1.0 + e)
+    return t if z >= 0.0 else -t  # NaN stays NaN
+
+
 @numba.njit(_F(_I, _F), cache=True, nogil=True, error_model="numpy")
 def activate(code: int, z: float) -> float:
     """An elementwise activation, as engine/activations.py computes it."""
     if code == 1:
-        return math.tanh(z)
+        return tanh(z)
     if code == 2:
         return 0.0 if z <= 0.0 else z  # max(z, 0), NaN kept as np.maximum keeps it
     if code == 3:
-        return math.tanh(z * 0.5) * 0.5 + 0.5
+        return tanh(z * 0.5) * 0.5 + 0.5
     return z
 
 
@@ -103,7 +116,7 @@ def forward(
                     acts[layer + 1, j, i] /= total
 
 
-@numba.njit(_F(_M, _C, _M, _I, _I, _I, _F, _I, _I), cache=True, nogil=True, error_model="numpy")
+@numba.njit(_F(_M, _C, _M, _I, _I, _I, _F, _I), cache=True, nogil=True, error_model="numpy")
 def output_delta(
     delta: Array,
     acts: Array,
@@ -112,7 +125,6 @@ def output_delta(
     loss: int,
     output: int,
     scale: float,
-    start: int,
     m: int,
 ) -> float:
     """The output neurons' sensitivities (dE/dnet) into delta; returns the batch's summed loss.
@@ -123,7 +135,7 @@ def output_delta(
     for i in range(m):
         dot = 0.0  # Σ_k err_k p_k, for square loss through softmax
         for j in range(k_out):
-            o, t = acts[layer, j, i], T[start + i, j]
+            o, t = acts[layer, j, i], T[i, j]
             if loss == SQUARE:
                 err = o - t
                 total += 0.5 * err * err
@@ -187,7 +199,7 @@ def backward(
 
 _B = numba.boolean[::1]
 # The rows of `flat`, the per-parameter arrays the epoch reads and writes, all of one length.
-VALUES, GRAD, SUMS, IS_WEIGHT, ALIVE, VELOCITY, M, V = range(8)
+VALUES, GRAD, SUMS, IS_WEIGHT, ALIVE, VELOCITY, M, V, MEAN = range(9)
 # `codes`: the hidden and the output activation, the loss, the optimizer, the regularizer and the
 # batch size. `rates`: the learning rate, the regularization rate, binary cross-entropy's scale
 # and Adam's count of steps (counted on here).
@@ -233,14 +245,15 @@ def step(flat: Array, dead: Array, scale: float, rates: Array, optimizer: int, r
 
 
 @numba.njit(
-    _F(_M, _M, _C, _C, _M, _B, _I[::1], _I[::1], _I[::1], _V),
+    _F(_M, _M, _I[::1], _C, _C, _M, _B, _I[::1], _I[::1], _I[::1], _V),
     cache=True,
     nogil=True,
     error_model="numpy",
 )
 def epoch(
-    x: Array,
+    X: Array,
     T: Array,
+    order: Array,
     acts: Array,
     nets: Array,
     flat: Array,
@@ -250,23 +263,34 @@ def epoch(
     codes: Array,
     rates: Array,
 ) -> float:
-    """One epoch over the rows of x ([features, 1]) and T (targets) in mini-batches; returns the
-    loss summed over the samples. Afterwards acts and nets hold the last batch's outputs and net
-    inputs, flat[GRAD] its ∂E/∂params (summed over it), flat[SUMS] the epoch's, summed."""
+    """One epoch over the rows of X (features) and T (targets) taken in `order`, in mini-batches;
+    returns the loss summed over the samples, or inf if that is finite but a number the epoch
+    leaves is not. Afterwards acts and nets hold the last batch's outputs and net inputs,
+    flat[GRAD] and flat[MEAN] its ∂E/∂params summed and averaged over it, flat[SUMS] the
+    epoch's averaged over every sample."""
     hidden, output, batch = codes[HIDDEN], codes[OUTPUT], codes[BATCH]
-    n, width = x.shape
+    n, width = X.shape
     delta = np.empty((acts.shape[1], batch))
     below = np.empty_like(delta)
+    targets = np.empty((batch, T.shape[1]))
     total = 0.0
     for start in range(0, n, batch):
         count = min(batch, n - start)
         for i in range(count):
+            row = order[start + i]
             for k in range(width):
-                acts[0, k, i] = x[start + i, k]
+                acts[0, k, i] = X[row, k]  # acts[0, width] stays 1: the bias's input
+            targets[i] = T[row]
         forward(acts, nets, flat[VALUES], offsets, sizes, hidden, output, count)
         layers, loss, scale = len(sizes) - 1, codes[LOSS], rates[SCALE]
-        total += output_delta(delta, acts, T, layers, loss, output, scale, start, count)
+        total += output_delta(delta, acts, targets, layers, loss, output, scale, count)
         backward(delta, below, acts, flat[VALUES], flat[GRAD], offsets, sizes, hidden, count)
         step(flat, dead, 1.0 / count, rates, codes[OPTIMIZER], codes[REGULARIZER])
         flat[SUMS] += flat[GRAD]
-    return total
+    finite = True
+    for p in range(flat.shape[1]):
+        flat[SUMS, p] *= 1.0 / n
+        flat[MEAN, p] = flat[GRAD, p] * (1.0 / count)
+        for row in (VALUES, VELOCITY, M, V):
+            finite = finite and math.isfinite(flat[row, p])
+    return total if finite or not math.isfinite(total) else math.inf

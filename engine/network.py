@@ -12,12 +12,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from engine import snapshot, undo
+from engine import compiled, snapshot, undo
 from engine.activations import get_activation
 from engine.checks import check_batch_size, check_inputs, check_step, input_rows
-from engine.compiled import REGULARIZERS as COMPILED_REGULARIZERS
-from engine.compiled import plan as compiled_plan
-from engine.compiled import train as train_compiled
 from engine.losses import bind_loss
 from engine.nodes import (
     Input,
@@ -126,7 +123,7 @@ class Network:
     @compiled.setter
     def compiled(self, wanted: bool) -> None:
         names = (self.activation, self.output_activation, self.loss_name, self.optimizer)
-        self._plan = compiled_plan(*names) if wanted else None
+        self._plan = compiled.plan(*names, self.parameters.shapes) if wanted else None
 
     @property
     def links(self) -> list[Link]:
@@ -203,16 +200,17 @@ class Network:
 
     def loss(self, X: ArrayLike, Y: ArrayLike) -> float:
         """The mean loss over (X, Y), without regularization."""
-        x = input_rows(X, self.layer_sizes[0])
-        T = self._targets(Y, len(x))
-        ws = self._workspaces.get(len(x), np.float64, keep=False)
-        with np.errstate(over="ignore", invalid="ignore"):
-            self._forward(x.T, ws, self._params())
-            return float(self._loss.value(ws.outs[-1], T).mean())
+        return self.score(X, Y)[0]
 
     def score(self, X: ArrayLike, Y: ArrayLike) -> tuple[float, Array]:
         """The mean loss over (X, Y) and the outputs (n, n_outputs), from one forward pass that
         leaves every Neuron's stored batch as it was."""
+        if self._plan is not None:
+            X = check_inputs(X, self.layer_sizes[0])
+            T = self._targets(Y, len(X))
+            with np.errstate(over="ignore", invalid="ignore"):
+                total, outputs = compiled.score(self._plan, X, T, self.parameters.values)
+            return total / len(X), outputs.T.copy()
         outputs = self.evaluate(X, np.float64)[-1]
         T = self._targets(Y, outputs.shape[1])
         with np.errstate(over="ignore", invalid="ignore"):
@@ -220,7 +218,12 @@ class Network:
 
     def predict(self, X: ArrayLike) -> Array:
         """Outputs (n, n_outputs) for X, leaving every Neuron's stored batch as it was."""
-        return self.evaluate(X, np.float64, keep=False)[-1].T
+        if self._plan is None:
+            return self.evaluate(X, np.float64, keep=False)[-1].T
+        X = check_inputs(X, self.layer_sizes[0])
+        with np.errstate(over="ignore", invalid="ignore"):
+            acts = compiled.outputs(self._plan, X, self.parameters.values)
+        return acts[-1, : self.layer_sizes[-1]].T.copy()
 
     def evaluate(self, X: ArrayLike, dtype: type = np.float32, keep: bool = True) -> list[Array]:
         """Every layer's outputs for X, (neurons, n) each: the heatmaps, float32 by default.
@@ -263,6 +266,8 @@ class Network:
         """
         lr, reg, rate = check_step(learning_rate, regularization, regularization_rate)
         check_batch_size(batch_size)
+        if self._plan is not None and (reg is None or reg.name in compiled.REGULARIZERS):
+            return self._compiled_epoch(X, Y, batch_size, (lr, reg, rate), shuffle)
         x_all = input_rows(X, self.layer_sizes[0])
         T_all = self._targets(Y, len(x_all)).T  # rows, so that a batch is a contiguous slice
         n = len(x_all)
@@ -272,10 +277,7 @@ class Network:
             x_all, T_all = x_all[order], T_all[order]
         saved = undo.save(self.parameters, self.optimizer_state, rng_state)
         with np.errstate(over="ignore", invalid="ignore"):
-            if self._plan is not None and (reg is None or reg.name in COMPILED_REGULARIZERS):
-                total, x, ws, nets = self._compiled_epoch(x_all, T_all, batch_size, (lr, reg, rate))
-            else:
-                total, x, ws, nets = self._numpy_epoch(x_all, T_all, batch_size, (lr, reg, rate))
+            total, x, ws, nets = self._numpy_epoch(x_all, T_all, batch_size, (lr, reg, rate))
             np.multiply(self.parameters.batch_grad, 1.0 / len(x), out=self.parameters.grad)
             self.parameters.epoch_grad *= 1.0 / n
         loss = total / n
@@ -301,16 +303,31 @@ class Network:
             P.epoch_grad += P.batch_grad
         return total, x, ws, nets
 
-    def _compiled_epoch(self, x_all: Array, T_all: Array, batch_size: int, step: Step) -> Epoch:
-        """The same, compiled (engine/kernel.py): its last batch copied into the buffers."""
+    def _compiled_epoch(
+        self, X: ArrayLike, Y: ArrayLike, batch_size: int, step: Step, shuffle: bool
+    ) -> float:
+        """The same epoch, compiled (engine/kernel.py), on a copy of the network's numbers that
+        replaces them only if all are finite; its last batch left in the buffers, as above."""
         assert self._plan is not None
-        P, state, (lr, reg, rate) = self.parameters, self.optimizer_state, step
+        X = check_inputs(X, self.layer_sizes[0])
+        T, n = self._targets(Y, len(X)), len(X)
+        rng_state = self.rng.bit_generator.state  # to undo the shuffle if the epoch diverges
+        order = self.rng.permutation(n) if shuffle else np.arange(n)
+        lr, reg, rate = step
         name = "none" if reg is None else reg.name
-        done = train_compiled(self._plan, x_all, T_all, P, state, batch_size, (lr, rate), name)
+        P, state = self.parameters, self.optimizer_state
+        with np.errstate(over="ignore", invalid="ignore"):
+            done = compiled.train(self._plan, (X, T, order), P, state, batch_size, (lr, rate), name)
+        loss = done.total / n
+        if not done.finite:
+            self.rng.bit_generator.state = rng_state
+            return loss if not math.isfinite(loss) else math.inf
         ws = self._workspaces.get(len(done.last_rows), np.float64, keep=True)
         for out, computed in zip(ws.outs, done.outs, strict=True):
             out[:] = computed
-        return done.total, done.last_rows, ws, [net.copy() for net in done.nets]
+        self._remember(done.last_rows, ws, [net.copy() for net in done.nets])
+        self.epoch += 1
+        return loss
 
     # -- the arithmetic ---------------------------------------------------------------------------
     def _forward(self, xT: Array, ws: Workspace, params: list[Array]) -> list[Array]:
@@ -369,6 +386,8 @@ class Network:
         """Let go of the buffers kept for reuse: a network at rest holds only its parameters
         (and the batch last forwarded); the next pass allocates what it needs again."""
         self._workspaces.clear()
+        if self._plan is not None:
+            self._plan.scratch.clear()
 
     def _remember(self, x: Array, ws: Workspace, nets: list[Array]) -> None:
         for k, node in enumerate(self.inputs):

@@ -119,3 +119,17 @@ def test_changing_the_optimizer_keeps_the_choice_of_path():
     net.compiled = True
     net.optimizer = "momentum"
     assert net.compiled
+
+
+@pytest.mark.parametrize(("hidden", "out"), list(itertools.product(["tanh", "relu"], OUTPUTS)))
+def test_compiled_scores_and_predictions_equal_the_numpy_path(hidden, out):
+    output, loss, outputs = out
+    a, b = pair(hidden, output, loss, outputs, "sgd")
+    X, Y = data(outputs, seed=5)
+    a.train_epoch(X, Y, 10, 0.1)
+    b.parameters.values[:] = a.parameters.values
+    (loss_a, outputs_a), (loss_b, outputs_b) = a.score(X, Y), b.score(X, Y)
+    assert loss_a == pytest.approx(loss_b, abs=TOLERANCE)
+    np.testing.assert_allclose(outputs_a, outputs_b, atol=TOLERANCE)
+    np.testing.assert_allclose(a.predict(X), b.predict(X), atol=TOLERANCE)
+    assert a.loss(X, Y) == loss_a
