@@ -281,7 +281,8 @@ class Connection:
                         snapshot = session.snapshot_message()
                     await self.send_json(snapshot)
                 next_tick = now if flat_out else max(next_tick + self.interval, now)
-                await asyncio.sleep(next_tick - now)
+                if next_tick > now:  # else the next tick is due: its wait for the ack yields
+                    await asyncio.sleep(next_tick - now)
                 session.pace.woke(time.monotonic() - next_tick)
 
     async def _wait_for_ack(self, flat_out: bool) -> None:

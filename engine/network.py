@@ -208,8 +208,7 @@ class Network:
         if self._plan is not None:
             X = check_inputs(X, self.layer_sizes[0])
             T = self._targets(Y, len(X))
-            with np.errstate(over="ignore", invalid="ignore"):
-                total, outputs = compiled.score(self._plan, X, T, self.parameters.values)
+            total, outputs = compiled.score(self._plan, X, T, self.parameters.values)
             return total / len(X), outputs.T.copy()
         outputs = self.evaluate(X, np.float64)[-1]
         T = self._targets(Y, outputs.shape[1])
@@ -221,8 +220,7 @@ class Network:
         if self._plan is None:
             return self.evaluate(X, np.float64, keep=False)[-1].T
         X = check_inputs(X, self.layer_sizes[0])
-        with np.errstate(over="ignore", invalid="ignore"):
-            acts = compiled.outputs(self._plan, X, self.parameters.values)
+        acts = compiled.outputs(self._plan, X, self.parameters.values)
         return acts[-1, : self.layer_sizes[-1]].T.copy()
 
     def evaluate(self, X: ArrayLike, dtype: type = np.float32, keep: bool = True) -> list[Array]:
@@ -316,8 +314,7 @@ class Network:
         lr, reg, rate = step
         name = "none" if reg is None else reg.name
         P, state = self.parameters, self.optimizer_state
-        with np.errstate(over="ignore", invalid="ignore"):
-            done = compiled.train(self._plan, (X, T, order), P, state, batch_size, (lr, rate), name)
+        done = compiled.train(self._plan, (X, T, order), P, state, batch_size, (lr, rate), name)
         loss = done.total / n
         if not done.finite:
             self.rng.bit_generator.state = rng_state
