@@ -27,6 +27,11 @@ class Data:
     X_test: Array
     Y_test: Array
 
+    def __post_init__(self) -> None:
+        # Read-only: the network checks a set once and trusts it after (engine/checks.Checked).
+        for array in (self.X_train, self.Y_train, self.X_test, self.Y_test):
+            array.flags.writeable = False
+
     def features_of(self, index: int, names: list[str]) -> Array:
         """The feature vector of point `index`."""
         row: Array = features.transform(self.points[index : index + 1], names)[0]

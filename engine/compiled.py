@@ -101,10 +101,10 @@ def train(
     nets = plan.buffer("nets", (len(sizes) - 1, width, count))
     all_rates = np.array([*rates, plan.scale, steps])
     dead = P.dead.copy()
-    T_rows = T.T if T.shape[0] == 1 else np.ascontiguousarray(T.T)  # (1, n).T is contiguous
+    T_rows = np.require(T.T, requirements=["C", "W"])  # (1, n).T is contiguous: no copy
     codes_array = np.array(codes, dtype=np.int64)
     args = (acts, nets, flat, dead, plan.offsets, sizes, codes_array, all_rates)
-    total = k.epoch(X, T_rows, order, *args)
+    total = k.epoch(np.require(X, requirements=["C", "W"]), T_rows, order, *args)
     last = n - (n - 1) % batch_size - 1  # the last batch's first row
     m = n - last
     if not np.isfinite(total):
@@ -141,6 +141,6 @@ def score(plan: Plan, X: Array, T: Array, values: Array) -> tuple[float, Array]:
     outputs (outputs, n, in a buffer the next call reuses): one compiled forward pass."""
     acts, layers = outputs(plan, X, values), len(plan.sizes) - 1
     delta = plan.buffer("delta", acts.shape[1:])
-    rows = T.T if T.shape[0] == 1 else np.ascontiguousarray(T.T)
+    rows = np.require(T.T, requirements=["C", "W"])  # numba's kernels take writable arrays
     total = k.output_delta(delta, acts, rows, layers, plan.loss, plan.output, plan.scale, len(X))
     return total, acts[layers, : plan.sizes[-1]]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from engine.activations import get_activation
 
@@ -26,6 +26,13 @@ class BoundLoss:
     value: Callable[[Array, Array], Array]  # E of each sample, summed over the outputs: (n,)
     delta: Callable[[Array, Array], Array]  # dE/dnet: the output neurons' sensitivities
     targets: Callable[[NDArray[Any], int], Array]  # labels → targets T, (outputs, n)
+
+    def targets_for(self, Y: ArrayLike, outputs: int, n: int) -> Array:
+        """Labels Y for n samples as targets T (outputs, n); ValueError names what is wrong."""
+        T = self.targets(np.asarray(Y), outputs)
+        if T.shape[1] != n:
+            raise ValueError(f"Y has {T.shape[1]} rows but X has {n}")
+        return T
 
     def delta_and_total(self, o: Array, T: Array, der: Array | None) -> tuple[Array, float]:
         """dE/dnet for the batch and the batch's summed loss (training needs both); `der` is

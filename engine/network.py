@@ -14,7 +14,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from engine import compiled, snapshot, undo
 from engine.activations import get_activation
-from engine.checks import check_batch_size, check_inputs, check_step, input_rows
+from engine.checks import Checked, check_batch_size, check_inputs, check_step, input_rows
 from engine.losses import bind_loss
 from engine.nodes import (
     Input,
@@ -78,6 +78,7 @@ class Network:
         self.compiled = True
         self._fns = [layer.activation.fn for layer in self.layers]  # for the hot loops
         self._workspaces = Workspaces(sizes, (self._hidden, output))
+        self._checked = Checked()  # the data it was given, checked
         self._last: tuple[Array, Workspace] | None = None  # the batch forward() saw last
         # An epoch taken one mini-batch at a time (train_batch): its order, and how far it got.
         self._batch_order: NDArray[np.intp] | None = None
@@ -116,8 +117,7 @@ class Network:
 
     @property
     def compiled(self) -> bool:
-        """Whether train_epoch runs compiled (engine/kernel.py): True where the compiled epoch
-        knows the activations, loss and optimizer; set False for the numpy path."""
+        """Whether epochs and scores run compiled (engine/kernel.py); False: in numpy."""
         return self._plan is not None
 
     @compiled.setter
@@ -150,7 +150,7 @@ class Network:
         if self._last is None:
             raise ValueError("backward needs a batch: call forward(X) first")
         x, ws = self._last
-        T = self._targets(Y, len(x))
+        T = self._loss.targets_for(Y, self.layer_sizes[-1], len(x))
         with np.errstate(over="ignore", invalid="ignore"):
             self._backward(x, ws, T)
         np.multiply(self.parameters.batch_grad, 1.0 / len(x), out=self.parameters.grad)
@@ -206,12 +206,11 @@ class Network:
         """The mean loss over (X, Y) and the outputs (n, n_outputs), from one forward pass that
         leaves every Neuron's stored batch as it was."""
         if self._plan is not None:
-            X = check_inputs(X, self.layer_sizes[0])
-            T = self._targets(Y, len(X))
+            X, T = self._checked.get(X, Y, self.layer_sizes, self._loss.targets_for)
             total, outputs = compiled.score(self._plan, X, T, self.parameters.values)
             return total / len(X), outputs.T.copy()
         outputs = self.evaluate(X, np.float64)[-1]
-        T = self._targets(Y, outputs.shape[1])
+        T = self._loss.targets_for(Y, self.layer_sizes[-1], outputs.shape[1])
         with np.errstate(over="ignore", invalid="ignore"):
             return float(self._loss.value(outputs, T).mean()), outputs.T.copy()
 
@@ -267,7 +266,7 @@ class Network:
         if self._plan is not None and (reg is None or reg.name in compiled.REGULARIZERS):
             return self._compiled_epoch(X, Y, batch_size, (lr, reg, rate), shuffle)
         x_all = input_rows(X, self.layer_sizes[0])
-        T_all = self._targets(Y, len(x_all)).T  # rows, so that a batch is a contiguous slice
+        T_all = self._loss.targets_for(Y, self.layer_sizes[-1], len(x_all)).T  # a row a sample
         n = len(x_all)
         rng_state = self.rng.bit_generator.state  # to undo the shuffle if the epoch diverges
         if shuffle:
@@ -302,26 +301,22 @@ class Network:
         return total, x, ws, nets
 
     def _compiled_epoch(
-        self, X: ArrayLike, Y: ArrayLike, batch_size: int, step: Step, shuffle: bool
+        self, X: ArrayLike, Y: ArrayLike, size: int, step: Step, shuffle: bool
     ) -> float:
         """The same epoch, compiled (engine/kernel.py), on a copy of the network's numbers that
         replaces them only if all are finite; its last batch left in the buffers, as above."""
         assert self._plan is not None
-        X = check_inputs(X, self.layer_sizes[0])
-        T, n = self._targets(Y, len(X)), len(X)
+        X, T = self._checked.get(X, Y, self.layer_sizes, self._loss.targets_for)
         rng_state = self.rng.bit_generator.state  # to undo the shuffle if the epoch diverges
-        order = self.rng.permutation(n) if shuffle else np.arange(n)
-        lr, reg, rate = step
-        name = "none" if reg is None else reg.name
-        P, state = self.parameters, self.optimizer_state
-        done = compiled.train(self._plan, (X, T, order), P, state, batch_size, (lr, rate), name)
-        loss = done.total / n
+        order = self.rng.permutation(len(X)) if shuffle else np.arange(len(X))
+        name, P = "none" if step[1] is None else step[1].name, self.parameters
+        rates = (step[0], step[2])
+        done = compiled.train(self._plan, (X, T, order), P, self.optimizer_state, size, rates, name)
+        loss = done.total / len(X)
         if not done.finite:
             self.rng.bit_generator.state = rng_state
             return loss if not math.isfinite(loss) else math.inf
-        ws = self._workspaces.get(len(done.last_rows), np.float64, keep=True)
-        for out, computed in zip(ws.outs, done.outs, strict=True):
-            out[:] = computed
+        ws = self._workspaces.holding(done.outs)
         self._remember(done.last_rows, ws, [net.copy() for net in done.nets])
         self.epoch += 1
         return loss
@@ -383,6 +378,7 @@ class Network:
         """Let go of the buffers kept for reuse: a network at rest holds only its parameters
         (and the batch last forwarded); the next pass allocates what it needs again."""
         self._workspaces.clear()
+        self._checked.clear()
         if self._plan is not None:
             self._plan.scratch.clear()
 
@@ -392,12 +388,6 @@ class Network:
         for layer, out, net in zip(self.layers, ws.outs, nets, strict=True):
             layer.output, layer.net_input = out, net
         self._last = (x, ws)
-
-    def _targets(self, Y: ArrayLike, n: int) -> Array:
-        T = self._loss.targets(np.asarray(Y), self.layer_sizes[-1])
-        if T.shape[1] != n:
-            raise ValueError(f"Y has {T.shape[1]} rows but X has {n}")
-        return T
 
     # -- snapshots (engine/snapshot.py) ------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:

@@ -82,5 +82,12 @@ class Workspaces:
             self._kept[(n, dtype)] = ws
         return ws
 
+    def holding(self, outs: list[Array]) -> Workspace:
+        """The kept buffers for a batch as long as `outs`, each layer's outputs copied in."""
+        ws = self.get(outs[0].shape[1], np.float64, keep=True)
+        for out, computed in zip(ws.outs, outs, strict=True):
+            out[:] = computed
+        return ws
+
     def clear(self) -> None:
         self._kept.clear()
