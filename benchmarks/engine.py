@@ -4,7 +4,9 @@ What it measures, on 250 training points of `circle` (500 generated, split 50 %)
 learning rate 0.03, seed 0, for two networks: "default" (features x, y; hidden [4, 2]) and
 "largest" (all seven TF features; six hidden layers of 8):
 
-* epoch: one `Network.train_epoch` over the 250 points, in ms;
+* epoch: one `Network.train_epoch` over the 250 points, in ms (compiled, engine/kernel.py);
+* numpy epoch: the same with `net.compiled = False` (the numpy path), and the compiled
+  epoch's speed-up over it;
 * grid: `Network.evaluate` on the 100×100 heatmap grid (its features computed once, untimed);
 * scalar epoch: the same epoch through the scalar reference, `engine.explain.trace` per sample,
   each batch's mean sensitivities applied through the Link and Neuron setters; and the speed-up
@@ -118,6 +120,7 @@ class Inputs:
 class NetResult:
     spec: NetSpec
     epoch: Timing
+    numpy_epoch: Timing
     grid: Timing
     scalar: Timing
     reference_gap: float  # max |param difference| of one epoch, scalar reference vs train_epoch
@@ -165,8 +168,9 @@ def timed(fn: Callable[[], object], calls: int, repeats: int, warmup: int = 0) -
     return Timing(statistics.median(samples), min(samples), max(samples))
 
 
-def time_epoch(spec: NetSpec, data: Inputs, plan: Plan) -> Timing:
+def time_epoch(spec: NetSpec, data: Inputs, plan: Plan, compiled: bool = True) -> Timing:
     net = build(spec)
+    net.compiled = compiled
 
     def epoch() -> float:
         return net.train_epoch(data.X, data.Y, batch_size=BATCH_SIZE, learning_rate=LEARNING_RATE)
@@ -224,6 +228,7 @@ def measure_network(spec: NetSpec, data: Inputs, plan: Plan) -> NetResult:
     return NetResult(
         spec,
         epoch=time_epoch(spec, data, plan),
+        numpy_epoch=time_epoch(spec, data, plan, compiled=False),
         grid=time_grid(spec, data, plan),
         scalar=time_scalar(spec, data, plan),
         reference_gap=reference_gap(spec, data),
@@ -264,8 +269,17 @@ def result_rows(r: NetResult) -> list[list[str]]:
     total = r.epoch.median + r.grid.median
     grid = f"grid (evaluate {GRID_DENSITY}×{GRID_DENSITY})"
     speed_up = f"speed-up ×{r.scalar.median / r.epoch.median:.0f}"
+    compiled = f"compiled ×{r.numpy_epoch.median / r.epoch.median:.1f} faster"
     return [
         target_row(s.name, "epoch (train_epoch)", r.epoch, s.epoch_target_ms),
+        [
+            s.name,
+            "epoch (numpy path)",
+            ms(r.numpy_epoch.median),
+            spread(r.numpy_epoch),
+            "",
+            compiled,
+        ],
         target_row(s.name, grid, r.grid, s.grid_target_ms),
         [s.name, "epoch + grid", ms(total), "", f"TF ~{s.tf_ms:g}", against_tf(total, s.tf_ms)],
         [s.name, "epoch (scalar trace)", ms(r.scalar.median), spread(r.scalar), "", speed_up],
