@@ -8,7 +8,8 @@ drives it over its WebSocket as a page would: every client connects with `?maps=
 computes the maps itself, as the page does; `--maps server` asks for them, as the Python client
 does), reads every message, text and binary, reads each frame's header and acks it at once (the
 server sends no further frame until then). The clients stand in for browsers elsewhere: they
-leave the blocks deflated, so they take as little of the server's CPU as they can. Scenarios:
+leave the blocks deflated and run on uvloop, so they take as little of the server's CPU as they
+can. Scenarios:
 
 0. control: one paused session, default network, sends a `ping` and waits for its pong, then a
    `config` change (the learning rate, which keeps the network) and waits for the frame that
