@@ -28,7 +28,7 @@ def loads(text: str | bytes, invalid: str) -> Any:
         except UnicodeDecodeError:
             raise InputError(None, f"{invalid}: it is not UTF-8 text") from None
     try:
-        value = json.loads(text, parse_constant=_not_json)
+        value = _DECODER.decode(text)
     except ValueError as error:
         raise InputError(None, f"{invalid}: {error}") from None
     except RecursionError:
@@ -45,15 +45,19 @@ def loads(text: str | bytes, invalid: str) -> Any:
     return value
 
 
+def _not_json(name: str) -> float:
+    raise ValueError(f"{name} is not a JSON number; numbers must be finite")
+
+
+# One decoder for every message: json.loads with an argument would build a new one each time.
+_DECODER = json.JSONDecoder(parse_constant=_not_json)
+
+
 def _may_hold_surrogates(text: str) -> bool:
     """Whether the text has an escape of a surrogate, or a surrogate itself (quick: a socket's
     text is ASCII JSON with no \\uD… escape almost always)."""
     escaped = "\\ud" in text or "\\uD" in text
     return escaped or (not text.isascii() and _SURROGATE.search(text) is not None)
-
-
-def _not_json(name: str) -> float:
-    raise ValueError(f"{name} is not a JSON number; numbers must be finite")
 
 
 def _lone_surrogate(value: Any) -> str | None:

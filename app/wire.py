@@ -58,7 +58,9 @@ def frame(session: Session, maps: bool = True) -> bytes:
             ("params", frames.finite32(P.values), {}),
             ("sensitivities", frames.finite32(sensitivities), {}),
         ]
-        return frames.encode(header, blocks + (_maps(session) if maps else []))
+        if not maps:
+            return frames.encode(header, blocks, frames.STORED)
+        return frames.encode(header, blocks + _maps(session))
 
 
 def _maps(session: Session) -> list[tuple[str, NDArray[Any], dict[str, Any]]]:
