@@ -247,12 +247,11 @@ class Connection:
         return True
 
     async def _play_loop(self) -> None:
-        # One tick per 1/max_fps: `speed` epochs, and in the same trip to a worker thread the
-        # frame, when the client has acked the last one. A tick waits up to two intervals for
-        # that ack, so epochs and frames go together while the client keeps up; past that the
-        # client is slow, and training goes on without it. At speed "max" training never waits:
-        # slices of up to a tick run back to back, each ending early once the last frame is
-        # acked and a tick has passed since it, and then the next frame goes out.
+        # One tick per 1/max_fps: `speed` epochs, then, once the client has acked the last
+        # frame, the losses and the next frame. A tick waits up to two intervals for that ack,
+        # so epochs and frames go together while the client keeps up; past that the client is
+        # slow, and training goes on without it. At "max" training never waits: slices of up
+        # to a tick run back to back, each ending early once a frame is due.
         session = self.session
         last_snapshot = time.monotonic()
         while True:
@@ -311,10 +310,8 @@ class Connection:
         return self._frame_due() if flat_out else self.acked.is_set()
 
     async def _build_frame(self) -> bytes:
-        """Record the losses, then build the frame, each in a turn of the event loop of its
-        own and under the session's lock, which is free between them: a message waits for one
-        slice, not for the whole tick (with 200 sessions playing, a change waited two rounds of
-        every session's work for the lock)."""
+        """Record the losses, then build the frame, each in a turn of the event loop and under
+        the lock, free between them: a message waits for one slice, not a whole tick."""
         pace, lock = self.session.pace, self.session.lock
         await asyncio.sleep(0)
         async with lock:
