@@ -49,10 +49,20 @@ def check_inputs(X: ArrayLike, n_in: int) -> NDArray[Any]:
 
 def input_rows(X: ArrayLike, n_in: int) -> NDArray[Any]:
     """X checked, one row per sample, with a last column of ones for the biases."""
-    X = check_inputs(X, n_in)
+    return with_ones(check_inputs(X, n_in))
+
+
+def with_ones(X: NDArray[Any]) -> NDArray[Any]:
+    """The rows of X with a last column of ones: each layer's input [a; 1], a row a sample."""
     x = np.ones((len(X), X.shape[1] + 1))
     x[:, :-1] = X
     return x
+
+
+def writable(a: NDArray[Any]) -> NDArray[Any]:
+    """`a` as a C-contiguous array numpy lets one write into, as numba's kernels take them (a
+    copy, unless it is one already)."""
+    return np.require(a, requirements=["C", "W"])
 
 
 def frozen(a: object) -> bool:
@@ -94,14 +104,9 @@ class Checked:
         if frozen(X) and frozen(Y):
             if len(self._kept) >= self.KEPT:
                 self._kept.clear()
-            checked, T = _writable(checked), _writable(T)  # numba's kernels take writable arrays
+            checked, T = writable(checked), writable(T)
             self._kept[(id(X), id(Y))] = (X, Y, checked, T)
         return checked, T
 
     def clear(self) -> None:
         self._kept.clear()
-
-
-def _writable(a: NDArray[Any]) -> NDArray[Any]:
-    """`a` as a C-contiguous array numpy lets one write into (a copy, unless it is one)."""
-    return np.require(a, requirements=["C", "W"])

@@ -8,6 +8,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from engine import kernel as k
+from engine.checks import with_ones, writable
 from engine.nodes import Parameters
 
 Array = NDArray[Any]
@@ -40,6 +41,14 @@ class Plan:
             self.scratch[(name, shape)] = kept
         return kept
 
+    def layers(self, name: str, n: int) -> tuple[Array, Array]:
+        """Buffers `name` for n samples: every layer's outputs, (layers + 1, width + 1, n), the
+        inputs in [0] and each layer's row of ones below its outputs (made once, never written),
+        and every layer's net inputs, (layers, width, n)."""
+        width = int(self.sizes.max())
+        acts = self.buffer(name, (len(self.sizes), width + 1, n), fill=1.0)
+        return acts, self.buffer(f"{name}'s nets", (len(self.sizes) - 1, width, n))
+
 
 def plan(
     hidden: str, output: str, loss: str, optimizer: str, shapes: list[tuple[int, int]]
@@ -63,12 +72,11 @@ def plan(
 
 @dataclass(frozen=True)
 class Epoch:
-    """What a compiled epoch leaves: its summed loss; when that and every number it made are
-    finite, the last batch's rows ([features, 1]) and each layer's outputs and net inputs for
-    it, (neurons, n) each. When not, the network was left as it was."""
+    """What a compiled epoch leaves: its summed loss (inf or nan when a number it made is not
+    finite: the network was left as it was); else the last batch's rows ([features, 1]) and
+    each layer's outputs and net inputs for it, (neurons, n) each."""
 
     total: float
-    finite: bool
     last_rows: Array
     outs: list[Array]
     nets: list[Array]
@@ -86,7 +94,7 @@ def train(
     """One epoch, compiled, on a copy of the network's numbers: put back into P (values, grad,
     batch_grad, epoch_grad, dead, alive) and `state` only if every one is finite."""
     X, T, order = data
-    sizes, n, width = plan.sizes, len(X), int(plan.sizes.max())
+    sizes, n = plan.sizes, len(X)
     flat = plan.buffer("flat", (9, len(P.values)), fill=0.0)
     flat[k.VALUES], flat[k.IS_WEIGHT], flat[k.SUMS] = P.values, P.is_weight, 0.0
     flat[k.ALIVE] = 1.0 if P.alive is None else P.alive
@@ -96,19 +104,16 @@ def train(
     steps = float(state["t"][0]) if "t" in state else 0.0
     codes = [plan.hidden, plan.output, plan.loss, plan.optimizer]
     codes += [k.REGULARIZER_CODES[regularizer], batch_size]
-    count = min(batch_size, n)
-    acts = plan.buffer("acts", (len(sizes), width + 1, count), fill=1.0)  # its bias rows stay 1
-    nets = plan.buffer("nets", (len(sizes) - 1, width, count))
+    acts, nets = plan.layers("batch", min(batch_size, n))
     all_rates = np.array([*rates, plan.scale, steps])
     dead = P.dead.copy()
-    T_rows = np.require(T.T, requirements=["C", "W"])  # (1, n).T is contiguous: no copy
     codes_array = np.array(codes, dtype=np.int64)
     args = (acts, nets, flat, dead, plan.offsets, sizes, codes_array, all_rates)
-    total = k.epoch(np.require(X, requirements=["C", "W"]), T_rows, order, *args)
+    total = k.epoch(writable(X), writable(T.T), order, *args)  # (1, n).T needs no copy
     last = n - (n - 1) % batch_size - 1  # the last batch's first row
     m = n - last
     if not np.isfinite(total):
-        return Epoch(total, False, X[:0], [], [])
+        return Epoch(total, X[:0], [], [])
     P.values[:], P.batch_grad[:], P.dead[:] = flat[k.VALUES], flat[k.GRAD], dead
     P.grad[:], P.epoch_grad[:] = flat[k.MEAN], flat[k.SUMS]
     P.alive = flat[k.ALIVE].copy() if dead.any() else None
@@ -117,22 +122,18 @@ def train(
             state[key][:] = flat[row]
     if "t" in state:
         state["t"][0] = all_rates[k.STEPS]
-    rows = np.ones((m, X.shape[1] + 1))
-    rows[:, :-1] = X[order[last:]]
     outs = [acts[j + 1, :size, :m] for j, size in enumerate(sizes[1:])]
-    return Epoch(total, True, rows, outs, [nets[j, :size, :m] for j, size in enumerate(sizes[1:])])
+    last_nets = [nets[j, :size, :m] for j, size in enumerate(sizes[1:])]
+    return Epoch(total, with_ones(X[order[last:]]), outs, last_nets)
 
 
 def outputs(plan: Plan, X: Array, values: Array) -> Array:
     """Every layer's outputs for the n rows of X (n, inputs), compiled: (layers + 1, width + 1,
     n), layer l's in [l + 1, :neurons] (and X in [0]). A buffer the next call of as many rows
     reuses: copy what you keep."""
-    n, sizes = len(X), plan.sizes
-    width = int(sizes.max())
-    acts = plan.buffer("outputs", (len(sizes), width + 1, n), fill=1.0)  # its bias rows stay 1
-    acts[0, : sizes[0]] = X.T
-    nets = plan.buffer("outputs' nets", (len(sizes) - 1, width, n))
-    k.forward(acts, nets, values, plan.offsets, sizes, plan.hidden, plan.output, n)
+    acts, nets = plan.layers("outputs", len(X))
+    acts[0, : plan.sizes[0]] = X.T
+    k.forward(acts, nets, values, plan.offsets, plan.sizes, plan.hidden, plan.output, len(X))
     return acts
 
 
@@ -141,6 +142,6 @@ def score(plan: Plan, X: Array, T: Array, values: Array) -> tuple[float, Array]:
     outputs (outputs, n, in a buffer the next call reuses): one compiled forward pass."""
     acts, layers = outputs(plan, X, values), len(plan.sizes) - 1
     delta = plan.buffer("delta", acts.shape[1:])
-    rows = np.require(T.T, requirements=["C", "W"])  # numba's kernels take writable arrays
+    rows = writable(T.T)
     total = k.output_delta(delta, acts, rows, layers, plan.loss, plan.output, plan.scale, len(X))
     return total, acts[layers, : plan.sizes[-1]]

@@ -313,7 +313,7 @@ class Network:
         rates = (step[0], step[2])
         done = compiled.train(self._plan, (X, T, order), P, self.optimizer_state, size, rates, name)
         loss = done.total / len(X)
-        if not done.finite:
+        if not math.isfinite(loss):
             self.rng.bit_generator.state = rng_state
             return loss if not math.isfinite(loss) else math.inf
         ws = self._workspaces.holding(done.outs)
