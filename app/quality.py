@@ -27,16 +27,15 @@ def quality(
         rmse = math.sqrt(total / n) if math.isfinite(total) else None
         r2 = 1.0 - total / spread if math.isfinite(total) and spread > 0 else None
         return {"rmse": rmse, "r2": r2}
+    guess: NDArray[Any]
+    truth: NDArray[Any]
     if predicted.shape[1] > 1:
         guess, truth = predicted.argmax(axis=1), labels.astype(np.int64)
-        right = guess == truth
-    else:  # ±1 labels: class 0 is +1, as the datasets number them
-        right = (predicted[:, 0] >= 0) == (labels > 0)
-    out: dict[str, Any] = {"accuracy": float(np.count_nonzero(right)) / n if n else None}
+    else:  # ±1 labels: class 0 is +1, as the datasets number them; booleans, True is class 1
+        guess, truth = ~(predicted[:, 0] >= 0), ~(labels > 0)
+    out: dict[str, Any] = {"accuracy": float(np.count_nonzero(guess == truth)) / n if n else None}
     if confusion:
-        if predicted.shape[1] == 1:
-            guess, truth = np.where(predicted[:, 0] >= 0, 0, 1), np.where(labels > 0, 0, 1)
         matrix = np.zeros((n_classes, n_classes), dtype=np.int64)
-        np.add.at(matrix, (truth, guess), 1)
+        np.add.at(matrix, (truth.astype(np.int64), guess.astype(np.int64)), 1)
         out["confusion"] = matrix.tolist()
     return out
